@@ -1,0 +1,27 @@
+/* rt_cmd — the rsptest subcommands and what they share (data folder, exit codes).
+ *
+ * Each subcommand takes argv with argv[0] = its own name and returns the process exit
+ * status: 0 nothing failed, 1 something failed or errored, 2 usage or configuration
+ * error, 130 interrupted. */
+#ifndef RT_CMD_H
+#define RT_CMD_H
+
+#include <stddef.h>
+
+#define RT_EXIT_OK 0
+#define RT_EXIT_FAILED 1
+#define RT_EXIT_USAGE 2
+#define RT_EXIT_INTERRUPTED 130
+
+int rt_cmd_run(int argc, char **argv);
+int rt_cmd_list(int argc, char **argv);
+int rt_cmd_show(int argc, char **argv);
+int rt_cmd_lua(int argc, char **argv);
+int rt_cmd_card(int argc, char **argv);
+
+/* The folder holding lua/, testcases/, sut/, certs/: $RSPTEST_DATADIR; the source
+ * tree when running from a build folder; <prefix>/share/rsptest next to an installed
+ * binary; else the configured RT_DATADIR. Never NULL. */
+const char *rt_cli_datadir(void);
+
+#endif

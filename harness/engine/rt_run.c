@@ -1,0 +1,577 @@
+/* rt_run — the case runner; see rt_run.h. */
+#include "engine/rt_run.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "engine/rt_steplua.h"
+#include "lua/rt_lua.h"
+#include "lua/rt_lua_modules.h"
+#include "util/rt_time.h"
+#include "util/rt_trace.h"
+
+static const char *const rt_verdict_names[] = { "PASS", "FAIL", "ERROR", "SKIP" };
+
+const char *rt_verdict_name(enum rt_verdict v)
+{
+	return rt_verdict_names[v];
+}
+
+/* Where a case is while it runs, so a failure can say which step broke. */
+struct rt_case_exec {
+	struct rt_run *run;
+	const struct rt_case *c;
+	struct rt_trace *trace;
+	const struct rt_ynode *step; /* current step (NULL before the steps) */
+	size_t step_no;
+	char phase[256]; /* "fixture card_reset", "step 2 (device.select at x.yaml:12)" */
+};
+
+int rt_run_applies(const struct rt_case *c, const struct rt_sut *sut, char *why, size_t whysz)
+{
+	size_t i, used = 0;
+
+	if (c->skip_reason) {
+		snprintf(why, whysz, "skipped by the case: %s", c->skip_reason);
+		return 0;
+	}
+	if (strcmp(c->sut_role, sut->role) != 0) {
+		snprintf(why, whysz, "the case judges an %s; the SUT is an %s", c->sut_role,
+			 sut->role);
+		return 0;
+	}
+	why[0] = '\0';
+	for (i = 0; i < c->requires.n; i++) {
+		if (rt_sut_has_feature(sut, c->requires.v[i]))
+			continue;
+		if (!used)
+			used += (size_t)snprintf(why, whysz, "the SUT does not declare:");
+		if (used < whysz)
+			used += (size_t)snprintf(why + used, whysz - used, " %s", c->requires.v[i]);
+	}
+	return used == 0;
+}
+
+/* The registry gets "rt.sut" (the SUT description) and "rt.vars" (variables). Runs
+ * protected. Lua: [exec] -> []. */
+static int rt_case_setup(lua_State *L, struct rt_case_exec *ex)
+{
+	const struct rt_sut *sut = ex->run->sut;
+	const struct rt_ynode *vars = rt_ynode_get(sut->root, "vars");
+	size_t i;
+
+	rt_steplua_push(L, sut->root, 0);
+	lua_setfield(L, LUA_REGISTRYINDEX, "rt.sut");
+	lua_newtable(L);
+	for (i = 0; vars && i < vars->n; i++) {
+		rt_steplua_push(L, vars->items[i], 0);
+		lua_setfield(L, -2, vars->keys[i]);
+	}
+	lua_pushstring(L, ex->c->id);
+	lua_setfield(L, -2, "CASE_ID");
+	lua_pushstring(L, sut->name);
+	lua_setfield(L, -2, "SUT_NAME");
+	lua_pushinteger(L, (lua_Integer)ex->run->opts.seed);
+	lua_setfield(L, -2, "SEED");
+	lua_setfield(L, LUA_REGISTRYINDEX, "rt.vars");
+	/* The step library may add its constants (AIDs, TARs) as variables. */
+	lua_getglobal(L, "require");
+	lua_pushstring(L, "harness");
+	lua_call(L, 1, 1);
+	lua_getfield(L, -1, "prepare_case");
+	if (lua_isfunction(L, -1)) {
+		lua_getfield(L, LUA_REGISTRYINDEX, "rt.vars");
+		lua_getfield(L, LUA_REGISTRYINDEX, "rt.sut");
+		lua_call(L, 2, 0);
+	} else {
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	return 0;
+}
+
+static void rt_step_describe(struct rt_case_exec *ex, const char *action)
+{
+	const struct rt_ynode *st = ex->step;
+	const char *base = strrchr(st->file, '/');
+	const struct rt_ynode *name = rt_ynode_get(st, "name");
+
+	if (name)
+		snprintf(ex->phase, sizeof(ex->phase), "step %zu \"%.60s\" (%s at %s:%u)",
+			 ex->step_no, name->str, action, base ? base + 1 : st->file, st->line);
+	else
+		snprintf(ex->phase, sizeof(ex->phase), "step %zu (%s at %s:%u)", ex->step_no,
+			 action, base ? base + 1 : st->file, st->line);
+}
+
+/* Runs one step. Lua stack: [] -> []. vars at vars_idx. */
+static void rt_case_step(lua_State *L, struct rt_case_exec *ex, int vars_idx)
+{
+	const struct rt_ynode *st = ex->step;
+	const char *action = NULL;
+	const struct rt_ynode *args = NULL, *exp, *save;
+	size_t i;
+
+	for (i = 0; i < st->n; i++) {
+		if (strcmp(st->keys[i], "expect") && strcmp(st->keys[i], "save") &&
+		    strcmp(st->keys[i], "name")) {
+			action = st->keys[i];
+			args = st->items[i];
+		}
+	}
+	rt_step_describe(ex, action);
+	rt_trace_line(ex->trace, "--- %s", ex->phase);
+	if (strcmp(action, "lua") == 0) {
+		/* Inline chunk: globals plus `vars` and `case`; its return value is the
+		 * step's result. Text only (rt_lua_sandbox replaced load). */
+		char chunkname[256];
+
+		snprintf(chunkname, sizeof(chunkname), "@%s:%u", st->file, args->line);
+		if (luaL_loadbufferx(L, args->str, strlen(args->str), chunkname, "t") != LUA_OK)
+			lua_error(L);
+		lua_newtable(L); /* env */
+		lua_pushvalue(L, vars_idx);
+		lua_setfield(L, -2, "vars");
+		lua_getglobal(L, "require");
+		lua_pushstring(L, "rt.case");
+		lua_call(L, 1, 1);
+		lua_setfield(L, -2, "case");
+		lua_newtable(L);
+		lua_pushglobaltable(L);
+		lua_setfield(L, -2, "__index");
+		lua_setmetatable(L, -2);
+		lua_setupvalue(L, -2, 1);
+		lua_call(L, 0, 1);
+	} else {
+		const char *dot = strchr(action, '.');
+
+		lua_getglobal(L, "require");
+		lua_pushlstring(L, action, (size_t)(dot - action));
+		lua_call(L, 1, 1);
+		if (!lua_istable(L, -1))
+			luaL_error(L, "step library module '%.*s' did not return a table",
+				   (int)(dot - action), action);
+		lua_getfield(L, -1, dot + 1);
+		if (!lua_isfunction(L, -1))
+			luaL_error(L, "unknown step '%s': lua/%.*s.lua has no function '%s'", action,
+				   (int)(dot - action), action, dot + 1);
+		lua_remove(L, -2);
+		if (args && !(args->kind == RT_Y_SCALAR && args->str[0] == '\0' && !args->quoted))
+			rt_steplua_push(L, args, vars_idx);
+		else
+			lua_newtable(L);
+		if (!lua_istable(L, -1))
+			luaL_error(L, "%s:%u:%u: '%s' takes a mapping of arguments", st->file, st->line,
+				   st->col, action);
+		lua_call(L, 1, 1);
+	}
+	/* result on top */
+	exp = rt_ynode_get(st, "expect");
+	if (exp) {
+		lua_getglobal(L, "require");
+		lua_pushstring(L, "expect");
+		lua_call(L, 1, 1);
+		lua_getfield(L, -1, "check");
+		lua_remove(L, -2);
+		lua_pushvalue(L, -2);
+		rt_steplua_push(L, exp, vars_idx);
+		lua_call(L, 2, 0);
+	}
+	save = rt_ynode_get(st, "save");
+	if (save)
+		lua_setfield(L, vars_idx, save->str);
+	else
+		lua_pop(L, 1);
+}
+
+/* The body of a case, run under one protected call. Lua: [exec] -> []. */
+static int rt_case_body(lua_State *L)
+{
+	struct rt_case_exec *ex = lua_touserdata(L, 1);
+	const struct rt_case *c = ex->c;
+	int vars_idx;
+	size_t i;
+
+	rt_case_setup(L, ex);
+	lua_getfield(L, LUA_REGISTRYINDEX, "rt.vars");
+	vars_idx = lua_gettop(L);
+	rt_lua_strict(L);
+	for (i = 0; i < c->fixtures.n; i++) {
+		snprintf(ex->phase, sizeof(ex->phase), "fixture %s", c->fixtures.v[i]);
+		rt_trace_line(ex->trace, "--- %s", ex->phase);
+		lua_getglobal(L, "require");
+		lua_pushstring(L, "fixtures");
+		lua_call(L, 1, 1);
+		lua_getfield(L, -1, c->fixtures.v[i]);
+		if (!lua_isfunction(L, -1))
+			luaL_error(L, "unknown fixture '%s' (fixtures are functions in lua/fixtures.lua)",
+				   c->fixtures.v[i]);
+		lua_pushvalue(L, vars_idx);
+		lua_call(L, 1, 1);
+		/* A fixture may return variables for the steps. */
+		if (lua_istable(L, -1)) {
+			lua_pushnil(L);
+			while (lua_next(L, -2)) {
+				lua_pushvalue(L, -2);
+				lua_insert(L, -2);
+				lua_settable(L, vars_idx);
+			}
+		}
+		lua_pop(L, 2);
+	}
+	for (i = 0; i < c->steps->n; i++) {
+		ex->step = c->steps->items[i];
+		ex->step_no = i + 1;
+		rt_case_step(L, ex, vars_idx);
+	}
+	ex->phase[0] = '\0';
+	return 0;
+}
+
+static char *rt_strdup_or_null(const char *s)
+{
+	return s && *s ? strdup(s) : NULL;
+}
+
+/* mkdir -p */
+static int rt_mkdirs(const char *path)
+{
+	char tmp[4096];
+	char *p;
+
+	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp))
+		return -1;
+	for (p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static void rt_sanitize(const char *in, char *out, size_t outsz)
+{
+	size_t i;
+
+	for (i = 0; in[i] && i < outsz - 1; i++) {
+		char ch = in[i];
+
+		out[i] = ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			  (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.')
+				 ? ch
+				 : '_';
+	}
+	out[i] = '\0';
+}
+
+/* Writes the evidence of a case to <report_dir>/<suite>/<id>.trace.txt. */
+static void rt_write_trace(struct rt_run *run, struct rt_result *r)
+{
+	char dir[4096], file[4096], id[256];
+	FILE *f;
+
+	if (!run->opts.report_dir || !r->trace)
+		return;
+	snprintf(dir, sizeof(dir), "%s/%s", run->opts.report_dir, r->c->suite);
+	rt_sanitize(r->c->id, id, sizeof(id));
+	if (snprintf(file, sizeof(file), "%s/%s.trace.txt", dir, id) >= (int)sizeof(file) ||
+	    rt_mkdirs(dir) != 0)
+		return;
+	f = fopen(file, "w");
+	if (!f)
+		return;
+	fprintf(f, "case %s — %s\nfile %s\nSUT %s (%s)\nverdict %s%s%s\n\n", r->c->id, r->c->title,
+		r->c->file, run->sut->name, run->sut->file, rt_verdict_name(r->verdict),
+		r->message ? ": " : "", r->message ? r->message : "");
+	fputs(r->trace, f);
+	if (r->detail)
+		fprintf(f, "\n--- detail\n%s\n", r->detail);
+	if (fclose(f) == 0)
+		r->trace_file = strdup(file);
+}
+
+/* Resets the SUT card before a case as the SUT asks; reopens it once if the reader or
+ * card went away. Returns 0 or sets run->card_error. */
+static int rt_run_card_ready(struct rt_run *run, struct rt_trace *trace);
+
+static int rt_run_open_card(struct rt_run *run)
+{
+	const struct rt_sut_card *sc = &run->sut->card;
+	struct rt_err err = { 0 };
+	int rc;
+
+	run->card_error[0] = '\0';
+	if (sc->transport == RT_SUT_CARD_LOOP) {
+		struct rt_euicc_config cfg;
+
+		rt_euicc_config_default(&cfg);
+		if (sc->eid)
+			snprintf(cfg.eid, sizeof(cfg.eid), "%s", sc->eid);
+		cfg.t0_get_response = sc->t0_get_response ? RT_EUICC_T0_CHUNK_MAX : 0;
+		rc = rt_cardlink_open_reference(&cfg, &run->link, &err);
+		if (!rc)
+			snprintf(run->link->card->name, sizeof(run->link->card->name),
+				 "reference eUICC (loop)");
+	} else {
+		rc = rt_cardlink_open_pcsc(sc->reader, sc->reader_index, &run->link, &err);
+	}
+	if (rc)
+		snprintf(run->card_error, sizeof(run->card_error), "SUT unreachable: %s", err.msg);
+	return rc;
+}
+
+static int rt_run_card_ready(struct rt_run *run, struct rt_trace *trace)
+{
+	const struct rt_sut_card *sc = &run->sut->card;
+	struct rt_err err = { 0 };
+	int attempt;
+
+	if (sc->transport == RT_SUT_CARD_NONE)
+		return 0;
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (!run->link && rt_run_open_card(run) != 0)
+			continue;
+		run->link->card->observer = rt_trace_card_observer;
+		run->link->card->obs_ctx = trace;
+		if (sc->reset == RT_SUT_RESET_NONE && attempt == 0 && run->link->card->atr_len)
+			return 0;
+		if (rt_card_reset(run->link->card, sc->reset == RT_SUT_RESET_COLD, &err) == 0)
+			return 0;
+		snprintf(run->card_error, sizeof(run->card_error), "SUT unreachable: reset: %s",
+			 err.msg);
+		/* The reader or card may have gone: drop the handle and open it again. */
+		rt_cardlink_close(run->link);
+		run->link = NULL;
+	}
+	return -1;
+}
+
+static void rt_result_set(struct rt_result *r, enum rt_verdict v, const char *msg,
+			  const char *detail)
+{
+	r->verdict = v;
+	free(r->message);
+	free(r->detail);
+	r->message = rt_strdup_or_null(msg);
+	r->detail = rt_strdup_or_null(detail);
+}
+
+static void rt_run_one(struct rt_run *run, const struct rt_case *c, struct rt_result *r)
+{
+	struct rt_trace trace;
+	struct rt_lua_ctx ctx;
+	struct rt_case_exec ex;
+	struct rt_lua_result lres;
+	struct rt_err err = { 0 };
+	lua_State *L = NULL;
+	double t0 = rt_time_s();
+	char why[1400];
+
+	rt_trace_init(&trace, run->opts.verbose ? run->opts.out : NULL);
+	if (run->opts.verbose)
+		fprintf(run->opts.out, "=== %s — %s\n", c->id, c->title);
+	rt_trace_line(&trace, "case %s: %s (%s)", c->id, c->title, c->file);
+	memset(&ctx, 0, sizeof(ctx));
+	memset(&ex, 0, sizeof(ex));
+	ex.run = run;
+	ex.c = c;
+	ex.trace = &trace;
+
+	if (rt_run_card_ready(run, &trace) != 0) {
+		rt_result_set(r, RT_VERDICT_ERROR, run->card_error, NULL);
+		goto out;
+	}
+	ctx.case_id = c->id;
+	ctx.trace = &trace;
+	ctx.card = run->link ? run->link->card : NULL;
+	ctx.card_error = run->card_error[0] ? run->card_error : NULL;
+	ctx.datadir = run->opts.datadir;
+	ctx.show_secrets = run->opts.show_secrets;
+	ctx.mem_max = RT_LUA_MEM_DEFAULT;
+	ctx.instr_max = RT_LUA_INSTR_DEFAULT;
+	ctx.timeout = c->timeout;
+	ctx.deadline = t0 + c->timeout;
+	ctx.interrupted = run->opts.interrupted;
+	rt_lua_seed(&ctx, run->opts.seed, c->id);
+	L = rt_lua_new(&ctx, 1, &err);
+	if (!L) {
+		rt_result_set(r, RT_VERDICT_ERROR, err.msg, NULL);
+		goto out;
+	}
+	lua_pushcfunction(L, rt_case_body);
+	lua_pushlightuserdata(L, &ex);
+	switch (rt_lua_pcall(L, 1, 0, &lres)) {
+	case RT_LUA_OK:
+		rt_result_set(r, RT_VERDICT_PASS, NULL, NULL);
+		break;
+	case RT_LUA_FAIL:
+	case RT_LUA_ERROR:
+		/* A FAIL inside a fixture is a broken precondition, not a verdict on the SUT. */
+		snprintf(why, sizeof(why), "%s%s%s", ex.phase, ex.phase[0] ? ": " : "", lres.message);
+		rt_result_set(r,
+			      lres.outcome == RT_LUA_FAIL && ex.step ? RT_VERDICT_FAIL
+								     : RT_VERDICT_ERROR,
+			      why, lres.detail);
+		rt_trace_line(&trace, "%s: %s", lres.outcome == RT_LUA_FAIL ? "FAIL" : "ERROR", why);
+		break;
+	}
+out:
+	rt_lua_close(L);
+	if (run->link) {
+		run->link->card->observer = NULL;
+		run->link->card->obs_ctx = NULL;
+	}
+	r->seconds = rt_time_s() - t0;
+	r->napdu = trace.napdu;
+	r->trace = strdup(rt_trace_text(&trace));
+	rt_trace_free(&trace);
+	rt_write_trace(run, r);
+}
+
+static void rt_run_line(struct rt_run *run, const struct rt_result *r)
+{
+	FILE *o = run->opts.out;
+
+	fprintf(o, "%-5s %s (%.3fs)", rt_verdict_name(r->verdict), r->c->id, r->seconds);
+	if (r->verdict != RT_VERDICT_PASS && r->message)
+		fprintf(o, ": %.160s", r->message);
+	fputc('\n', o);
+	fflush(o);
+}
+
+/* The last lines of the evidence before the failure, for the digest. */
+static void rt_run_tail(FILE *o, const char *trace, int lines)
+{
+	const char *end = trace + strlen(trace), *p = end;
+	int n = 0;
+
+	while (p > trace && n <= lines) {
+		p--;
+		if (*p == '\n' && p + 1 < end)
+			n++;
+	}
+	if (n > lines)
+		p++;
+	for (; p < end;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		fprintf(o, "      %.*s\n", (int)(len > 200 ? 200 : len), p);
+		p += len + (nl ? 1 : 0);
+	}
+}
+
+static void rt_run_digest(struct rt_run *run)
+{
+	FILE *o = run->opts.out;
+	size_t i;
+	int header = 0;
+
+	for (i = 0; i < run->cases->n; i++) {
+		const struct rt_result *r = &run->results[i];
+
+		if (!r->run || (r->verdict != RT_VERDICT_FAIL && r->verdict != RT_VERDICT_ERROR))
+			continue;
+		if (!header++)
+			fprintf(o, "\n=============== failures and errors ===============\n");
+		fprintf(o, "\n%s %s — %s\n  file: %s\n  %s\n", rt_verdict_name(r->verdict), r->c->id,
+			r->c->title, r->c->file, r->message ? r->message : "");
+		if (r->trace_file)
+			fprintf(o, "  evidence: %s\n", r->trace_file);
+		if (r->trace && r->napdu) {
+			fprintf(o, "  last exchanges:\n");
+			rt_run_tail(o, r->trace, 6);
+		}
+	}
+}
+
+int rt_run_execute(struct rt_run *run)
+{
+	const struct rt_run_opts *o = &run->opts;
+	size_t i, nsel = 0;
+	double t0 = rt_time_s();
+	int stop = 0;
+	char why[1024];
+
+	rt_time_iso8601(run->timestamp, sizeof(run->timestamp));
+	run->results = calloc(run->cases->n ? run->cases->n : 1, sizeof(*run->results));
+	if (!run->results)
+		return RT_ENOMEM;
+	for (i = 0; i < run->cases->n; i++) {
+		run->results[i].c = run->cases->v[i];
+		run->results[i].run = rt_select_match(o->select, run->cases->v[i]);
+		nsel += (size_t)run->results[i].run;
+	}
+	fprintf(o->out, "rsptest %s — SUT: %s (%s) — %zu of %zu cases selected — seed %llu\n",
+		RT_VERSION, run->sut->name, run->sut->role, nsel, run->cases->n,
+		(unsigned long long)o->seed);
+	if (run->sut->card.transport != RT_SUT_CARD_NONE)
+		rt_run_open_card(run);
+	for (i = 0; i < run->cases->n; i++) {
+		struct rt_result *r = &run->results[i];
+		const struct rt_case *c = r->c;
+
+		if (!r->run)
+			continue;
+		if (o->interrupted && *o->interrupted) {
+			snprintf(why, sizeof(why), "not run: the run was interrupted by signal %d",
+				 (int)*o->interrupted);
+			rt_result_set(r, RT_VERDICT_SKIP, why, NULL);
+		} else if (stop) {
+			rt_result_set(r, RT_VERDICT_SKIP,
+				      "not run: stopped after the first failure (-x)", NULL);
+		} else if (!rt_run_applies(c, run->sut, why, sizeof(why))) {
+			rt_result_set(r, RT_VERDICT_SKIP, why, NULL);
+		} else {
+			rt_run_one(run, c, r);
+			if (o->exitfirst && (r->verdict == RT_VERDICT_FAIL ||
+					     r->verdict == RT_VERDICT_ERROR))
+				stop = 1;
+		}
+		switch (r->verdict) {
+		case RT_VERDICT_PASS:
+			run->npass++;
+			break;
+		case RT_VERDICT_FAIL:
+			run->nfail++;
+			break;
+		case RT_VERDICT_ERROR:
+			run->nerror++;
+			break;
+		case RT_VERDICT_SKIP:
+			run->nskip++;
+			break;
+		}
+		rt_run_line(run, r);
+	}
+	run->seconds = rt_time_s() - t0;
+	rt_run_digest(run);
+	return 0;
+}
+
+void rt_run_free(struct rt_run *run)
+{
+	size_t i;
+
+	for (i = 0; run->results && i < run->cases->n; i++) {
+		free(run->results[i].message);
+		free(run->results[i].detail);
+		free(run->results[i].trace);
+		free(run->results[i].trace_file);
+	}
+	free(run->results);
+	run->results = NULL;
+	rt_cardlink_close(run->link);
+	run->link = NULL;
+}

@@ -1,0 +1,80 @@
+/* rt_run — runs selected test cases against a SUT and collects verdicts.
+ *
+ * For each case: applicability (SUT role, declared features, `skip:`), a fresh
+ * sandboxed lua_State, the SUT card reset per the SUT's policy, fixtures, then each step
+ * (role.verb from the lua/ step library, or an inline `lua:` chunk) with its
+ * expectations. Every exchange lands in the case's evidence trace. Verdicts: PASS,
+ * FAIL (an expectation about the SUT did not hold), ERROR (the case or the harness
+ * broke), SKIP (not applicable or not run). A run interrupted by SIGINT/SIGTERM ends the
+ * current case as ERROR and reports the rest as skipped, and the reports are still
+ * written. */
+#ifndef RT_RUN_H
+#define RT_RUN_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "engine/rt_case.h"
+#include "engine/rt_select.h"
+#include "engine/rt_sut.h"
+#include "roles/common/rt_cardlink.h"
+
+enum rt_verdict {
+	RT_VERDICT_PASS = 0,
+	RT_VERDICT_FAIL,
+	RT_VERDICT_ERROR,
+	RT_VERDICT_SKIP,
+};
+
+struct rt_result {
+	const struct rt_case *c;
+	enum rt_verdict verdict;
+	char *message;    /* one line (NULL for PASS) */
+	char *detail;     /* traceback / context (may be NULL) */
+	char *trace;      /* the evidence log */
+	char *trace_file; /* where it was written (NULL if not) */
+	double seconds;
+	unsigned napdu;
+	int run; /* 0 when the case was selected out (not part of the report) */
+};
+
+struct rt_run_opts {
+	const char *datadir;
+	const char *report_dir;
+	const char *junit_path;
+	const struct rt_select *select; /* NULL = all */
+	int exitfirst;
+	int verbose;
+	int show_secrets;
+	uint64_t seed;
+	FILE *out; /* console */
+	volatile sig_atomic_t *interrupted; /* signal number once interrupted, else 0 */
+};
+
+struct rt_run {
+	struct rt_run_opts opts;
+	const struct rt_sut *sut;
+	const struct rt_caselist *cases;
+	struct rt_result *results; /* one per case, same order */
+	struct rt_cardlink *link;  /* the SUT card for the whole run */
+	char card_error[1024];
+	unsigned npass, nfail, nerror, nskip;
+	double seconds;
+	char timestamp[32];
+};
+
+/* 1 when case c applies to the SUT; otherwise 0 and the reason in why. */
+int rt_run_applies(const struct rt_case *c, const struct rt_sut *sut, char *why, size_t whysz);
+
+/* Runs every selected case, printing one line per case to opts->out and the failure
+ * digest and summary line at the end. Returns 0; results are in run. */
+int rt_run_execute(struct rt_run *run);
+
+/* Frees the results and closes the SUT card. */
+void rt_run_free(struct rt_run *run);
+
+/* "PASS", "FAIL", "ERROR", "SKIP". */
+const char *rt_verdict_name(enum rt_verdict v);
+
+#endif

@@ -1,0 +1,244 @@
+/* l_card — Lua binding rt.card: a card as a userdata "rt.card".
+ *
+ * Bytes cross as Lua strings. A card opened from Lua (open_reference, open_pcsc) is
+ * owned by its userdata and closed by :close(), __close or __gc; the SUT card handed
+ * out by rt.case.card() belongs to the run and is never closed from Lua. Inside a test
+ * case every exchange is recorded in the case's evidence trace. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "lua/rt_lua.h"
+#include "lua/rt_lua_modules.h"
+#include "lua/l_card.h"
+#include "roles/common/rt_cardlink.h"
+#include "transport/rt_card_pcsc.h"
+
+#define RT_CARD_MT "rt.card"
+
+struct l_card {
+	struct rt_card *card;      /* NULL once closed */
+	struct rt_cardlink *link;  /* owned link, or NULL for the borrowed SUT card */
+};
+
+static struct l_card *l_card_check(lua_State *L, int idx)
+{
+	struct l_card *c = luaL_checkudata(L, idx, RT_CARD_MT);
+
+	if (!c->card)
+		luaL_error(L, "card is closed");
+	return c;
+}
+
+static struct l_card *l_card_push(lua_State *L, struct rt_card *card, struct rt_cardlink *link)
+{
+	struct l_card *c = lua_newuserdatauv(L, sizeof(*c), 0);
+
+	c->card = card;
+	c->link = link;
+	luaL_setmetatable(L, RT_CARD_MT);
+	if (card && link) {
+		/* Cards opened inside a case record into that case's evidence. */
+		struct rt_lua_ctx *ctx = rt_lua_ctx(L);
+
+		if (ctx && ctx->trace) {
+			card->observer = rt_trace_card_observer;
+			card->obs_ctx = ctx->trace;
+		}
+	}
+	return c;
+}
+
+void rt_lua_push_borrowed_card(lua_State *L, struct rt_card *card)
+{
+	l_card_push(L, card, NULL);
+}
+
+/* card:transmit(capdu) -> rapdu. One raw exchange, no 61xx/6Cxx handling. */
+static int l_card_transmit(lua_State *L)
+{
+	struct l_card *c = l_card_check(L, 1);
+	size_t clen, rlen = RT_RAPDU_MAX;
+	const char *capdu = luaL_checklstring(L, 2, &clen);
+	uint8_t *r = malloc(RT_RAPDU_MAX);
+	struct rt_err err = { 0 };
+	int rc;
+
+	if (!r)
+		return luaL_error(L, "out of memory");
+	rc = rt_card_transmit(c->card, (const uint8_t *)capdu, clen, r, &rlen, &err);
+	if (rc) {
+		free(r);
+		return luaL_error(L, "card %s: %s", c->card->name, err.msg);
+	}
+	lua_pushlstring(L, (const char *)r, rlen);
+	free(r);
+	return 1;
+}
+
+/* card:send(capdu) -> data, sw. An APDU exchange with the T=0 procedure (61xx GET
+ * RESPONSE, 6Cxx resend) handled; sw is an integer (0x9000). */
+static int l_card_send(lua_State *L)
+{
+	struct l_card *c = l_card_check(L, 1);
+	size_t clen, rlen = RT_RAPDU_MAX;
+	const char *capdu = luaL_checklstring(L, 2, &clen);
+	uint8_t *r = malloc(RT_RAPDU_MAX);
+	struct rt_err err = { 0 };
+	int rc;
+
+	if (!r)
+		return luaL_error(L, "out of memory");
+	rc = rt_card_exchange(c->card, (const uint8_t *)capdu, clen, r, &rlen, &err);
+	if (rc) {
+		free(r);
+		return luaL_error(L, "card %s: %s", c->card->name, err.msg);
+	}
+	if (rlen < 2) {
+		free(r);
+		return luaL_error(L, "card %s: response of %d bytes has no status word",
+				  c->card->name, (int)rlen);
+	}
+	lua_pushlstring(L, (const char *)r, rlen - 2);
+	lua_pushinteger(L, (lua_Integer)(r[rlen - 2] << 8 | r[rlen - 1]));
+	free(r);
+	return 2;
+}
+
+/* card:reset([cold]) -> atr. Warm reset unless cold is true. */
+static int l_card_reset(lua_State *L)
+{
+	struct l_card *c = l_card_check(L, 1);
+	struct rt_err err = { 0 };
+
+	if (rt_card_reset(c->card, lua_toboolean(L, 2), &err))
+		return luaL_error(L, "card %s: reset failed: %s", c->card->name, err.msg);
+	lua_pushlstring(L, (const char *)c->card->atr, c->card->atr_len);
+	return 1;
+}
+
+/* card:atr() -> atr of the last reset. */
+static int l_card_atr(lua_State *L)
+{
+	struct l_card *c = l_card_check(L, 1);
+
+	lua_pushlstring(L, (const char *)c->card->atr, c->card->atr_len);
+	return 1;
+}
+
+/* card:name() -> reader name or "loop". */
+static int l_card_name(lua_State *L)
+{
+	lua_pushstring(L, l_card_check(L, 1)->card->name);
+	return 1;
+}
+
+/* card:close() — idempotent; a borrowed SUT card is only detached. */
+static int l_card_close(lua_State *L)
+{
+	struct l_card *c = luaL_checkudata(L, 1, RT_CARD_MT);
+	struct rt_cardlink *link = c->link;
+
+	c->card = NULL;
+	c->link = NULL;
+	rt_cardlink_close(link);
+	return 0;
+}
+
+static int l_card_tostring(lua_State *L)
+{
+	struct l_card *c = luaL_checkudata(L, 1, RT_CARD_MT);
+
+	lua_pushfstring(L, "rt.card(%s)", c->card ? c->card->name : "closed");
+	return 1;
+}
+
+/* rt.card.open_reference([{eid=digits, t0_get_response=n}]) -> card: the reference
+ * eUICC in-process. */
+static int l_card_open_reference(lua_State *L)
+{
+	struct rt_euicc_config cfg;
+	struct rt_cardlink *link;
+	struct rt_err err = { 0 };
+
+	rt_euicc_config_default(&cfg);
+	if (lua_istable(L, 1)) {
+		lua_getfield(L, 1, "eid");
+		if (lua_isstring(L, -1)) {
+			size_t n;
+			const char *eid = lua_tolstring(L, -1, &n);
+
+			if (n != RT_EID_DIGITS)
+				return luaL_error(L, "eid must be %d digits", RT_EID_DIGITS);
+			memcpy(cfg.eid, eid, n + 1);
+		}
+		lua_getfield(L, 1, "t0_get_response");
+		cfg.t0_get_response = (unsigned)luaL_optinteger(L, -1, 0);
+		lua_pop(L, 2);
+	}
+	if (rt_cardlink_open_reference(&cfg, &link, &err))
+		return luaL_error(L, "reference card: %s", err.msg);
+	strncpy(link->card->name, "reference eUICC (loop)", sizeof(link->card->name) - 1);
+	l_card_push(L, link->card, link);
+	if (rt_card_reset(link->card, 1, &err))
+		return luaL_error(L, "reference card: reset failed: %s", err.msg);
+	return 1;
+}
+
+/* rt.card.open_pcsc([{reader=substring, index=n}]) -> card. */
+static int l_card_open_pcsc(lua_State *L)
+{
+	const char *reader = NULL;
+	int index = -1;
+	struct rt_cardlink *link;
+	struct rt_err err = { 0 };
+
+	if (lua_istable(L, 1)) {
+		lua_getfield(L, 1, "reader");
+		reader = lua_tostring(L, -1);
+		lua_getfield(L, 1, "index");
+		index = (int)luaL_optinteger(L, -1, -1);
+		lua_pop(L, 1); /* keep reader's string alive until used */
+	}
+	if (rt_cardlink_open_pcsc(reader, index, &link, &err))
+		return luaL_error(L, "pcsc: %s", err.msg);
+	l_card_push(L, link->card, link);
+	if (rt_card_reset(link->card, 0, &err))
+		return luaL_error(L, "pcsc: reset failed: %s", err.msg);
+	return 1;
+}
+
+static const luaL_Reg l_card_methods[] = {
+	{ "transmit", l_card_transmit },
+	{ "send", l_card_send },
+	{ "reset", l_card_reset },
+	{ "atr", l_card_atr },
+	{ "name", l_card_name },
+	{ "close", l_card_close },
+	{ NULL, NULL },
+};
+
+static const luaL_Reg l_card_funcs[] = {
+	{ "open_reference", l_card_open_reference },
+	{ "open_pcsc", l_card_open_pcsc },
+	{ NULL, NULL },
+};
+
+int luaopen_rt_card(lua_State *L)
+{
+	if (luaL_newmetatable(L, RT_CARD_MT)) {
+		luaL_newlib(L, l_card_methods);
+		lua_setfield(L, -2, "__index");
+		lua_pushcfunction(L, l_card_close);
+		lua_setfield(L, -2, "__gc");
+		lua_pushcfunction(L, l_card_close);
+		lua_setfield(L, -2, "__close");
+		lua_pushcfunction(L, l_card_tostring);
+		lua_setfield(L, -2, "__tostring");
+	}
+	lua_pop(L, 1);
+	luaL_newlib(L, l_card_funcs);
+	return 1;
+}

@@ -1,0 +1,146 @@
+/* l_case — Lua binding rt.case: what a step of a running test case can reach.
+ *
+ * The SUT card, the SUT description and ${NAME} variables, the evidence log, FAIL
+ * verdicts, and seeded randomness. Values live in the per-case struct rt_lua_ctx and in
+ * the registry (fields "rt.sut" and "rt.vars", set by the runner). */
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "lua/l_card.h"
+#include "lua/rt_lua.h"
+#include "lua/rt_lua_modules.h"
+#include "util/rt_hex.h"
+#include "util/rt_time.h"
+
+/* case.id() -> the running case's id ("" outside a case). */
+static int l_case_id(lua_State *L)
+{
+	lua_pushstring(L, rt_lua_ctx(L)->case_id ? rt_lua_ctx(L)->case_id : "");
+	return 1;
+}
+
+/* case.card() -> the SUT card (rt.card); an error naming why when there is none. */
+static int l_case_card(lua_State *L)
+{
+	struct rt_lua_ctx *ctx = rt_lua_ctx(L);
+
+	if (!ctx->card)
+		return luaL_error(L, "the SUT card is not available: %s",
+				  ctx->card_error ? ctx->card_error
+						  : "the SUT description has no card section");
+	luaL_requiref(L, "rt.card", luaopen_rt_card, 0);
+	lua_pop(L, 1);
+	rt_lua_push_borrowed_card(L, ctx->card);
+	return 1;
+}
+
+/* case.sut() -> the SUT description as a table (read it, do not change it). */
+static int l_case_sut(lua_State *L)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, "rt.sut");
+	return 1;
+}
+
+/* case.vars() -> the table of ${NAME} variables (steps may add to it). */
+static int l_case_vars(lua_State *L)
+{
+	lua_getfield(L, LUA_REGISTRYINDEX, "rt.vars");
+	return 1;
+}
+
+/* case.fail(msg [, level]) — ends the case with FAIL: the SUT did not do what the spec
+ * says. Lua: [msg] -> (no return). */
+static int l_case_fail(lua_State *L)
+{
+	const char *msg = luaL_checkstring(L, 1);
+	int level = (int)luaL_optinteger(L, 2, 1);
+
+	luaL_where(L, level);
+	lua_pushstring(L, msg);
+	lua_concat(L, 2);
+	return rt_lua_fail(L, "%s", lua_tostring(L, -1));
+}
+
+/* case.log(text) — a line in the evidence log. */
+static int l_case_log(lua_State *L)
+{
+	struct rt_lua_ctx *ctx = rt_lua_ctx(L);
+	const char *s = luaL_checkstring(L, 1);
+
+	if (ctx->trace)
+		rt_trace_line(ctx->trace, "%s", s);
+	return 0;
+}
+
+/* case.evidence(label, bytes) — bytes in hex in the evidence log. */
+static int l_case_evidence(lua_State *L)
+{
+	struct rt_lua_ctx *ctx = rt_lua_ctx(L);
+	const char *label = luaL_checkstring(L, 1);
+	size_t n;
+	const char *b = luaL_checklstring(L, 2, &n);
+
+	if (ctx->trace)
+		rt_trace_bytes(ctx->trace, label, (const uint8_t *)b, n, NULL);
+	return 0;
+}
+
+/* case.random(n) -> n bytes from the case PRNG (seeded by --seed and the case id, so a
+ * run can be replayed). Not for keys outside tests. */
+static int l_case_random(lua_State *L)
+{
+	struct rt_lua_ctx *ctx = rt_lua_ctx(L);
+	lua_Integer n = luaL_checkinteger(L, 1);
+	luaL_Buffer b;
+	lua_Integer i;
+
+	luaL_argcheck(L, n >= 0 && n <= 65536, 1, "between 0 and 65536 bytes");
+	luaL_buffinit(L, &b);
+	for (i = 0; i < n; i += 8) {
+		uint64_t r = rt_lua_random(ctx);
+		int k;
+
+		for (k = 0; k < 8 && i + k < n; k++)
+			luaL_addchar(&b, (char)(r >> (8 * k)));
+	}
+	luaL_pushresult(&b);
+	return 1;
+}
+
+/* case.seed() -> the run seed. */
+static int l_case_seed(lua_State *L)
+{
+	lua_pushinteger(L, (lua_Integer)rt_lua_ctx(L)->seed);
+	return 1;
+}
+
+/* case.clock() -> monotonic seconds (for durations inside a case). */
+static int l_case_clock(lua_State *L)
+{
+	lua_pushnumber(L, rt_time_s());
+	return 1;
+}
+
+/* case.show_secrets() -> true when the user asked for keys in traces (--show-secrets). */
+static int l_case_show_secrets(lua_State *L)
+{
+	lua_pushboolean(L, rt_lua_ctx(L)->show_secrets);
+	return 1;
+}
+
+static const luaL_Reg l_case_funcs[] = {
+	{ "id", l_case_id },	   { "card", l_case_card },
+	{ "sut", l_case_sut },	   { "vars", l_case_vars },
+	{ "fail", l_case_fail },   { "log", l_case_log },
+	{ "evidence", l_case_evidence }, { "random", l_case_random },
+	{ "seed", l_case_seed },   { "clock", l_case_clock },
+	{ "show_secrets", l_case_show_secrets }, { NULL, NULL },
+};
+
+int luaopen_rt_case(lua_State *L)
+{
+	luaL_newlib(L, l_case_funcs);
+	return 1;
+}

@@ -1,0 +1,416 @@
+/* rt_euicc — the software eUICC's card core: configuration, ATR, power, logical
+ * channels, the (CLA class, INS) dispatcher, card-level commands (SELECT, GET
+ * RESPONSE) and how response data reaches the terminal (Le, 6Cxx, 61xx).
+ *
+ * The applications themselves (ISD-R, ECASD, later ISD-Ps) are rows in rt_euicc_apps.c.
+ * Nothing here knows the transport: the card is reached through struct rt_icc. */
+#include "roles/euicc/rt_euicc_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/rt_log.h"
+
+/* The default ATR; docs/spec-notes-card.md has the sources for every byte.
+ *   3B        TS  direct convention
+ *   97        T0  TA1 and TD1 follow; 7 historical bytes
+ *   96        TA1 Fi=512, Di=32 (as deployed eUICCs announce)
+ *   80        TD1 TD2 follows; T=0 offered
+ *   B1        TD2 TA3, TB3 and TD3 follow; T=1 offered
+ *   FE        TA3 T=1 IFSC = 254
+ *   45        TB3 T=1 BWI=4, CWI=5
+ *   3F        TD3 TA4 and TB4 follow; T=15 (global interface bytes)
+ *   C7        TA4 clock stop, no preference; supply classes A, B and C (TS 102 221 6.2.1)
+ *   82        TB4 first TB after T=15: b8+b2 = eUICC-related functions supported
+ *             (TS 102 221 Table 6.7, since Rel-14)
+ *   80 31 80 73 80 21 00   historical bytes, COMPACT-TLV (TS 102 221 6.3.1, ISO
+ *             7816-4 8.1.1): card service data '80' = selection by full DF name; card
+ *             capabilities '80' selection by full DF name, '21' data coding, '00' no
+ *             extended Lc/Le, no logical channels beyond the basic one
+ *   12        TCK XOR of T0..last historical byte (mandatory: T=1 and T=15 are offered) */
+const uint8_t rt_euicc_default_atr[] = { 0x3B, 0x97, 0x96, 0x80, 0xB1, 0xFE, 0x45, 0x3F, 0xC7,
+					 0x82, 0x80, 0x31, 0x80, 0x73, 0x80, 0x21, 0x00, 0x12 };
+const size_t rt_euicc_default_atr_len = sizeof(rt_euicc_default_atr);
+
+/* SGP.29 check digits valid: the number mod 97 == 1. */
+const char rt_euicc_default_eid[] = "89049032123451234512345678901235";
+
+enum { RT_SW_CHAINING_NOT_SUPPORTED = 0x6884 };
+
+void rt_euicc_config_default(struct rt_euicc_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	memcpy(cfg->eid, rt_euicc_default_eid, sizeof(cfg->eid));
+	memcpy(cfg->atr, rt_euicc_default_atr, rt_euicc_default_atr_len);
+	cfg->atr_len = rt_euicc_default_atr_len;
+	cfg->t0_get_response = 0;
+}
+
+int rt_euicc_atr_check(const uint8_t *atr, size_t len, struct rt_err *err)
+{
+	size_t i = 2, k, end;
+	uint8_t y, x = 0;
+	int need_tck = 0;
+
+	/* ISO 7816-3 8.1: TS is '3B' (direct) or '3F' (inverse); T0 follows. */
+	if (len < 2 || len > RT_ATR_MAX)
+		return rt_err_set(err, RT_EPROTO, "ATR length %zu outside 2..%d", len, RT_ATR_MAX);
+	if (atr[0] != 0x3B && atr[0] != 0x3F)
+		return rt_err_set(err, RT_EPROTO, "ATR TS %02X is neither 3B nor 3F", atr[0]);
+	y = atr[1];
+	k = atr[1] & 0x0F;
+	/* ISO 7816-3 8.2.3: each Yi names which of TAi..TDi follow; TDi carries Yi+1 and T. */
+	for (;;) {
+		size_t n = (size_t)((y >> 4 & 1) + (y >> 5 & 1) + (y >> 6 & 1) + (y >> 7 & 1));
+		uint8_t td;
+
+		if (i + n > len)
+			return rt_err_set(err, RT_EPROTO, "ATR interface bytes truncated at %zu", i);
+		if (!(y & 0x80))
+			break;
+		td = atr[i + n - 1];
+		/* ISO 7816-3 8.2.5: TCK is present unless only T=0 is indicated. */
+		if ((td & 0x0F) != 0)
+			need_tck = 1;
+		i += n;
+		y = td;
+	}
+	i += (size_t)((y >> 4 & 1) + (y >> 5 & 1) + (y >> 6 & 1));
+	end = i + k + (need_tck ? 1u : 0u);
+	if (end != len)
+		return rt_err_set(err, RT_EPROTO, "ATR is %zu bytes, its structure says %zu%s", len,
+				  end, need_tck ? " (with TCK)" : "");
+	if (need_tck) {
+		for (i = 1; i < len; i++)
+			x ^= atr[i];
+		if (x != 0)
+			return rt_err_set(err, RT_EPROTO, "ATR TCK %02X wrong (XOR T0..TCK = %02X)",
+					  atr[len - 1], x);
+	}
+	return 0;
+}
+
+int rt_euicc_new(const struct rt_euicc_config *cfg, struct rt_euicc **out, struct rt_err *err)
+{
+	struct rt_euicc *card = NULL;
+	int rc;
+
+	*out = NULL;
+	if (cfg->t0_get_response > RT_EUICC_T0_CHUNK_MAX) {
+		rc = rt_err_set(err, RT_EINVAL, "T=0 GET RESPONSE chunk %u above %d",
+				cfg->t0_get_response, RT_EUICC_T0_CHUNK_MAX);
+		goto out;
+	}
+	rc = rt_euicc_atr_check(cfg->atr, cfg->atr_len, err);
+	if (rc)
+		goto out;
+	card = calloc(1, sizeof(*card));
+	if (!card) {
+		rc = rt_err_set(err, RT_ENOMEM, "allocating the eUICC");
+		goto out;
+	}
+	card->cfg = *cfg;
+	card->cfg.eid[RT_EID_DIGITS] = '\0';
+	rc = rt_eid_from_digits(card->cfg.eid, card->eid, err);
+	if (!rc)
+		rc = rt_eid_validate(card->eid, sizeof(card->eid), err);
+	if (rc) {
+		rt_err_wrap(err, "eUICC EID %s", card->cfg.eid);
+		goto out;
+	}
+	*out = card;
+	card = NULL;
+out:
+	free(card);
+	return rc;
+}
+
+void rt_euicc_free(struct rt_euicc *card)
+{
+	free(card);
+}
+
+/* --- power ------------------------------------------------------------------------- */
+
+static void rt_euicc_clear_volatile(struct rt_euicc *card)
+{
+	/* ISO 7816-4 5.4.2: after reset only the basic channel is open; SGP.02 does not
+	 * make the ISD-R the default application, so nothing of ours is selected. */
+	memset(card->ch, 0, sizeof(card->ch));
+	card->ch[0].open = 1;
+	card->pending.active = 0;
+}
+
+static int rt_euicc_reset(void *vcard, uint8_t *atr, size_t *atr_len)
+{
+	struct rt_euicc *card = vcard;
+
+	if (*atr_len < card->cfg.atr_len)
+		return RT_ENOMEM;
+	rt_euicc_clear_volatile(card);
+	card->powered = 1;
+	memcpy(atr, card->cfg.atr, card->cfg.atr_len);
+	*atr_len = card->cfg.atr_len;
+	return 0;
+}
+
+static void rt_euicc_power_off(void *vcard)
+{
+	struct rt_euicc *card = vcard;
+
+	rt_euicc_clear_volatile(card);
+	card->powered = 0;
+}
+
+/* --- card-level commands ----------------------------------------------------------- */
+
+/* ISO 7816-4 7.1.1 SELECT; TS 102 221 11.1.1; GP Card Spec 11.9. */
+static uint16_t rt_cmd_select(struct rt_euicc *card, struct rt_euicc_channel *ch,
+			      const struct rt_euicc_cmd *cmd, struct rt_euicc_resp *resp)
+{
+	const struct rt_capdu *a = cmd->apdu;
+	const struct rt_euicc_app *app;
+
+	(void)card;
+	/* P1 '04': select by DF name (AID). Selection by file identifier or path belongs
+	 * to the profile's file system, which the seed does not have. */
+	if (a->p1 != 0x04)
+		return RT_SW_WRONG_P1P2;
+	/* P2 '00': first or only occurrence, return FCI; '0C': no response data. */
+	if (a->p2 != 0x00 && a->p2 != 0x0C)
+		return RT_SW_WRONG_P1P2;
+	/* ISO 7816-5: an AID is 5 to 16 bytes; no data at all is a length error. */
+	if (a->lc == 0 || a->lc > 16)
+		return RT_SW_WRONG_LENGTH;
+	app = rt_euicc_app_find(a->data, a->lc);
+	if (!app)
+		return RT_SW_FILE_NOT_FOUND; /* the current selection stays (ISO 7816-4 7.1.1) */
+	ch->selected = app;
+	if (a->p2 == 0x00 && app->fci(app, resp))
+		return RT_SW_UNKNOWN;
+	return RT_SW_OK;
+}
+
+/* ISO 7816-4 7.6.1 GET RESPONSE; TS 102 221 7.3.1.1.4 (T=0 case 4 / 61xx). */
+static uint16_t rt_cmd_get_response(struct rt_euicc *card, struct rt_euicc_channel *ch,
+				    const struct rt_euicc_cmd *cmd, struct rt_euicc_resp *resp)
+{
+	const struct rt_capdu *a = cmd->apdu;
+	size_t remaining, le, n, chunk = card->cfg.t0_get_response;
+
+	(void)ch;
+	if (!card->pending.active || card->pending.channel != cmd->channel)
+		return RT_SW_CONDITIONS_NOT_SATISFIED;
+	if (a->p1 != 0 || a->p2 != 0)
+		return RT_SW_WRONG_P1P2;
+	if (a->lc != 0 || !a->has_le)
+		return RT_SW_WRONG_LENGTH;
+	remaining = card->pending.len - card->pending.off;
+	le = a->le;
+	/* TS 102 221 7.3.1.1.5: Le above what is available -> 6Cxx with the exact count;
+	 * the data stays pending for the repeated GET RESPONSE. */
+	if (le > remaining)
+		return (uint16_t)(0x6C00 | (remaining & 0xFF));
+	n = le;
+	memcpy(resp->data, card->pending.data + card->pending.off, n);
+	resp->len = n;
+	card->pending.off += n;
+	remaining -= n;
+	if (remaining == 0) {
+		card->pending.active = 0;
+		return RT_SW_OK;
+	}
+	if (chunk == 0)
+		chunk = RT_EUICC_T0_CHUNK_MAX;
+	n = remaining < chunk ? remaining : chunk;
+	return (uint16_t)(0x6100 | (n & 0xFF));
+}
+
+/* Commands every channel accepts whatever is selected. */
+static const struct rt_euicc_ins rt_card_cmds[] = {
+	{ RT_EUICC_CLA_ISO, 0xA4, "SELECT", rt_cmd_select },
+	{ RT_EUICC_CLA_ISO, 0xC0, "GET RESPONSE", rt_cmd_get_response },
+};
+
+/* --- dispatcher -------------------------------------------------------------------- */
+
+struct rt_cla_info {
+	enum rt_euicc_cla_class cls;
+	unsigned channel;
+	int sm;       /* secure messaging indicated */
+	int chaining; /* command chaining indicated */
+};
+
+/* ISO 7816-4 5.4.1 Tables 2 and 3; GP Card Spec 11.1.4 uses the same layout for its
+ * proprietary classes '80'-'9F' (first) and 'C0'-'FE' (further). */
+static struct rt_cla_info rt_cla_decode(uint8_t cla)
+{
+	struct rt_cla_info ci = { RT_EUICC_CLA_INVALID, 0, 0, 0 };
+
+	if (cla == 0xFF)
+		return ci;
+	switch (cla & 0xE0) {
+	case 0x00: /* 000x xxxx first interindustry */
+	case 0x80: /* 100x xxxx GP, first */
+		ci.cls = (cla & 0x80) ? RT_EUICC_CLA_GP : RT_EUICC_CLA_ISO;
+		ci.chaining = !!(cla & 0x10);
+		ci.sm = !!(cla & 0x0C);
+		ci.channel = cla & 0x03;
+		break;
+	case 0x40: /* 01xx xxxx further interindustry */
+	case 0x60:
+	case 0xC0: /* 11xx xxxx GP, further */
+	case 0xE0:
+		ci.cls = (cla & 0x80) ? RT_EUICC_CLA_GP : RT_EUICC_CLA_ISO;
+		ci.sm = !!(cla & 0x20);
+		ci.chaining = !!(cla & 0x10);
+		ci.channel = 4u + (cla & 0x0F);
+		break;
+	default: /* '20'-'3F' RFU; 'A0'-'BF' proprietary, not GP (e.g. GSM 11.11 'A0') */
+		break;
+	}
+	return ci;
+}
+
+static const struct rt_euicc_ins *rt_find_ins(const struct rt_euicc_ins *t, size_t n,
+					      enum rt_euicc_cla_class cls, uint8_t ins)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].ins == ins && (cls == RT_EUICC_CLA_INVALID || t[i].cls == cls))
+			return &t[i];
+	return NULL;
+}
+
+/* Is INS known anywhere on the card (card level or any application) for class cls
+ * (RT_EUICC_CLA_INVALID: for any class)? */
+static int rt_ins_known(enum rt_euicc_cla_class cls, uint8_t ins)
+{
+	size_t i;
+
+	if (rt_find_ins(rt_card_cmds, sizeof(rt_card_cmds) / sizeof(rt_card_cmds[0]), cls, ins))
+		return 1;
+	for (i = 0; i < rt_euicc_napps; i++)
+		if (rt_find_ins(rt_euicc_apps[i].cmds, rt_euicc_apps[i].ncmds, cls, ins))
+			return 1;
+	return 0;
+}
+
+/* Runs one command; returns SW, fills resp; *is_get_response tells the caller not to
+ * re-queue the data. The order of checks follows ISO 7816-4 5.6: class, channel,
+ * instruction, then the handler's parameter, length and state checks. */
+static uint16_t rt_euicc_dispatch(struct rt_euicc *card, const struct rt_capdu *a,
+				  struct rt_euicc_resp *resp, int *is_get_response)
+{
+	struct rt_cla_info ci = rt_cla_decode(a->cla);
+	struct rt_euicc_cmd cmd = { a, ci.cls, ci.channel };
+	struct rt_euicc_channel *ch;
+	const struct rt_euicc_ins *e;
+
+	if (ci.cls == RT_EUICC_CLA_INVALID)
+		return RT_SW_CLA_NOT_SUPPORTED;
+	if (ci.channel >= RT_EUICC_CHANNELS || !card->ch[ci.channel].open)
+		return RT_SW_LOGICAL_CHANNEL_NOT_SUPPORTED;
+	if (ci.sm)
+		return RT_SW_SM_NOT_SUPPORTED;
+	if (ci.chaining)
+		return RT_SW_CHAINING_NOT_SUPPORTED;
+	ch = &card->ch[ci.channel];
+	e = rt_find_ins(rt_card_cmds, sizeof(rt_card_cmds) / sizeof(rt_card_cmds[0]), ci.cls,
+			a->ins);
+	if (!e)
+		e = rt_euicc_app_ins(ch->selected, ci.cls, a->ins);
+	if (e) {
+		*is_get_response = (e->fn == rt_cmd_get_response);
+		/* ISO 7816-4 7.6.1: GET RESPONSE must follow the command whose data it fetches;
+		 * anything else drops what was pending. */
+		if (!*is_get_response)
+			card->pending.active = 0;
+		rt_log(RT_LOG_DEBUG, "euicc: %s on channel %u (%s)", e->name, ci.channel,
+		       ch->selected ? ch->selected->name : "no application");
+		return e->fn(card, ch, &cmd, resp);
+	}
+	card->pending.active = 0;
+	if (rt_ins_known(ci.cls, a->ins))
+		/* Known instruction, but the current application is not one that takes it;
+		 * with nothing selected the use conditions are not met. */
+		return ch->selected ? RT_SW_INS_NOT_SUPPORTED : RT_SW_CONDITIONS_NOT_SATISFIED;
+	if (rt_ins_known(RT_EUICC_CLA_INVALID, a->ins))
+		return RT_SW_CLA_NOT_SUPPORTED; /* known INS, but never in this class */
+	return RT_SW_INS_NOT_SUPPORTED;
+}
+
+static int rt_euicc_put(uint8_t *rapdu, size_t cap, size_t *rlen, const uint8_t *data, size_t n,
+			uint16_t sw)
+{
+	if (cap < n + 2)
+		return RT_ENOMEM;
+	if (n)
+		memcpy(rapdu, data, n);
+	rapdu[n] = (uint8_t)(sw >> 8);
+	rapdu[n + 1] = (uint8_t)sw;
+	*rlen = n + 2;
+	return 0;
+}
+
+static int rt_euicc_process(void *vcard, const uint8_t *capdu, size_t clen, uint8_t *rapdu,
+			    size_t *rlen)
+{
+	struct rt_euicc *card = vcard;
+	struct rt_euicc_resp *resp;
+	struct rt_capdu a;
+	size_t cap = *rlen;
+	int is_gr = 0, rc;
+	uint16_t sw;
+
+	if (!card->powered)
+		return RT_ESTATE; /* an unpowered card does not answer at all */
+	/* ISO 7816-4 5.1: anything that is not a well-formed C-APDU is a length error. */
+	if (rt_capdu_parse(capdu, clen, &a, NULL) != 0) {
+		card->pending.active = 0;
+		return rt_euicc_put(rapdu, cap, rlen, NULL, 0, RT_SW_WRONG_LENGTH);
+	}
+	resp = malloc(sizeof(*resp));
+	if (!resp)
+		return RT_ENOMEM;
+	resp->len = 0;
+	sw = rt_euicc_dispatch(card, &a, resp, &is_gr);
+	if (sw != RT_SW_OK && (sw >> 8) != 0x61)
+		resp->len = 0; /* errors carry no data */
+	if (is_gr || resp->len == 0) {
+		rc = rt_euicc_put(rapdu, cap, rlen, resp->data, resp->len, sw);
+	} else if (card->cfg.t0_get_response) {
+		/* TS 102 221 7.3.1.1.4: the data waits for GET RESPONSE; SW 61xx says how much
+		 * the next GET RESPONSE may fetch ('00' = 256). */
+		size_t chunk = card->cfg.t0_get_response;
+		size_t n = resp->len < chunk ? resp->len : chunk;
+
+		memcpy(card->pending.data, resp->data, resp->len);
+		card->pending.len = resp->len;
+		card->pending.off = 0;
+		card->pending.channel = rt_cla_decode(a.cla).channel;
+		card->pending.active = 1;
+		rc = rt_euicc_put(rapdu, cap, rlen, NULL, 0, (uint16_t)(0x6100 | (n & 0xFF)));
+	} else if (a.has_le && a.le < resp->len) {
+		/* ISO 7816-4 5.6 / TS 102 221 7.3.1.1.5: Le too short -> 6Cxx, xx = exact
+		 * length ('00' = 256); the terminal repeats the command with that Le. */
+		rc = rt_euicc_put(rapdu, cap, rlen, NULL, 0, (uint16_t)(0x6C00 | (resp->len & 0xFF)));
+	} else {
+		rc = rt_euicc_put(rapdu, cap, rlen, resp->data, resp->len, sw);
+	}
+	free(resp);
+	return rc;
+}
+
+static const struct rt_icc_ops rt_euicc_icc_ops = {
+	.reset = rt_euicc_reset,
+	.power_off = rt_euicc_power_off,
+	.process = rt_euicc_process,
+};
+
+void rt_euicc_icc(struct rt_euicc *card, struct rt_icc *icc)
+{
+	icc->ops = &rt_euicc_icc_ops;
+	icc->card = card;
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package rsptest needs to build, run and test.
+# Idempotent: packages already present are left alone; apt runs only when one is missing.
+set -euo pipefail
+
+PKGS=(
+  # build
+  build-essential cmake pkg-config clang libclang-rt-14-dev
+  # libraries (design.md §5)
+  libssl-dev openssl libcurl4-openssl-dev libxml2-dev libxml2-utils libyaml-dev
+  liblua5.4-dev libpcsclite-dev libevent-dev libcmocka-dev
+  # PC/SC without hardware: private pcscd + the vpcd driver
+  pcscd vsmartcard-vpcd iproute2 util-linux procps
+  # independent cross-checks in tests
+  python3 python3-cryptography
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PKGS[@]} packages present"
+  exit 0
+fi
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian starts pcscd through socket activation; our tests run their own private
+# instance (scripts/pcsc-sandbox.sh) and never depend on the system one.
+echo "install-deps: done"
