@@ -512,25 +512,37 @@ static int rt_case_fill(struct rt_case *c, struct rt_err *err)
 	return 0;
 }
 
-/* Suite name: the case's folder below the last "testcases/" component, or the folder
- * as given. */
-static char *rt_case_suite(const char *path)
+/* Suite name: the case's folder below the last "testcases/" component of its path;
+ * outside a testcases/ tree, the search root's own name plus the folders below it
+ * (rsptest run my/suite → "suite", my/suite/es5/x.yaml → "suite/es5"). */
+static char *rt_case_suite(const char *path, const char *root)
 {
-	const char *p = path, *hit = NULL, *slash;
+	const char *p = path, *hit = NULL, *slash, *rbase;
+	char buf[4096];
+	size_t rlen;
 
 	while ((p = strstr(p, "testcases/")) != NULL) {
 		if (p == path || p[-1] == '/')
 			hit = p + strlen("testcases/");
 		p++;
 	}
-	if (!hit)
-		hit = path;
-	while (hit[0] == '.' && hit[1] == '/')
-		hit += 2;
-	slash = strrchr(hit, '/');
-	if (!slash || slash < hit)
+	if (hit) {
+		slash = strrchr(hit, '/');
+		return slash ? strndup(hit, (size_t)(slash - hit)) : strdup(".");
+	}
+	slash = strrchr(path, '/');
+	if (!root || !slash)
 		return strdup(".");
-	return strndup(hit, (size_t)(slash - hit));
+	rlen = strlen(root);
+	rbase = strrchr(root, '/');
+	rbase = rbase ? rbase + 1 : root;
+	if (strcmp(root, ".") == 0)
+		rbase = ".";
+	if (strncmp(path, root, rlen) == 0 && path[rlen] == '/' && path + rlen < slash)
+		snprintf(buf, sizeof(buf), "%s%.*s", rbase, (int)(slash - path - rlen), path + rlen);
+	else
+		snprintf(buf, sizeof(buf), "%s", rbase);
+	return strdup(buf);
 }
 
 int rt_case_load_file(const char *path, const char *root, struct rt_case **out, struct rt_err *err)
@@ -544,7 +556,7 @@ int rt_case_load_file(const char *path, const char *root, struct rt_case **out, 
 	if (!c)
 		return rt_err_set(err, RT_ENOMEM, "out of memory");
 	c->file = strdup(path);
-	c->suite = rt_case_suite(path);
+	c->suite = rt_case_suite(path, root);
 	if (!c->file || !c->suite) {
 		rc = rt_err_set(err, RT_ENOMEM, "out of memory");
 		goto out;

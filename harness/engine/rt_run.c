@@ -142,9 +142,12 @@ static void rt_case_step(lua_State *L, struct rt_case_exec *ex, int vars_idx)
 		lua_pushstring(L, "rt.case");
 		lua_call(L, 1, 1);
 		lua_setfield(L, -2, "case");
+		/* Reads fall through to the (strict) globals; new names must be local. */
 		lua_newtable(L);
 		lua_pushglobaltable(L);
 		lua_setfield(L, -2, "__index");
+		lua_pushglobaltable(L);
+		lua_setfield(L, -2, "__newindex");
 		lua_setmetatable(L, -2);
 		lua_setupvalue(L, -2, 1);
 		lua_call(L, 0, 1);
@@ -155,11 +158,11 @@ static void rt_case_step(lua_State *L, struct rt_case_exec *ex, int vars_idx)
 		lua_pushlstring(L, action, (size_t)(dot - action));
 		lua_call(L, 1, 1);
 		if (!lua_istable(L, -1))
-			luaL_error(L, "step library module '%.*s' did not return a table",
+			rt_lua_error(L, "step library module '%.*s' did not return a table",
 				   (int)(dot - action), action);
 		lua_getfield(L, -1, dot + 1);
 		if (!lua_isfunction(L, -1))
-			luaL_error(L, "unknown step '%s': lua/%.*s.lua has no function '%s'", action,
+			rt_lua_error(L, "unknown step '%s': lua/%.*s.lua has no function '%s'", action,
 				   (int)(dot - action), action, dot + 1);
 		lua_remove(L, -2);
 		if (args && !(args->kind == RT_Y_SCALAR && args->str[0] == '\0' && !args->quoted))
@@ -167,7 +170,7 @@ static void rt_case_step(lua_State *L, struct rt_case_exec *ex, int vars_idx)
 		else
 			lua_newtable(L);
 		if (!lua_istable(L, -1))
-			luaL_error(L, "%s:%u:%u: '%s' takes a mapping of arguments", st->file, st->line,
+			rt_lua_error(L, "%s:%u:%u: '%s' takes a mapping of arguments", st->file, st->line,
 				   st->col, action);
 		lua_call(L, 1, 1);
 	}
@@ -210,7 +213,7 @@ static int rt_case_body(lua_State *L)
 		lua_call(L, 1, 1);
 		lua_getfield(L, -1, c->fixtures.v[i]);
 		if (!lua_isfunction(L, -1))
-			luaL_error(L, "unknown fixture '%s' (fixtures are functions in lua/fixtures.lua)",
+			rt_lua_error(L, "unknown fixture '%s' (fixtures are functions in lua/fixtures.lua)",
 				   c->fixtures.v[i]);
 		lua_pushvalue(L, vars_idx);
 		lua_call(L, 1, 1);
@@ -516,6 +519,7 @@ int rt_run_execute(struct rt_run *run)
 	fprintf(o->out, "rsptest %s — SUT: %s (%s) — %zu of %zu cases selected — seed %llu\n",
 		RT_VERSION, run->sut->name, run->sut->role, nsel, run->cases->n,
 		(unsigned long long)o->seed);
+	fflush(o->out);
 	if (run->sut->card.transport != RT_SUT_CARD_NONE)
 		rt_run_open_card(run);
 	for (i = 0; i < run->cases->n; i++) {

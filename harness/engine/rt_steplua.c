@@ -6,6 +6,8 @@
 
 #include <lauxlib.h>
 
+#include "lua/rt_lua.h"
+
 static int rt_is_int(const char *s)
 {
 	const char *p = s;
@@ -31,7 +33,7 @@ static void rt_var_push(lua_State *L, const struct rt_ynode *n, int vars_idx, co
 	int depth = 0;
 
 	if (len == 0)
-		luaL_error(L, "%s:%u:%u: empty variable name ${}", n->file, n->line, n->col);
+		rt_lua_error(L, "%s:%u:%u: empty variable name ${}", n->file, n->line, n->col);
 	lua_pushvalue(L, vars_idx);
 	for (i = 0; i <= len; i++) {
 		char part[128];
@@ -41,12 +43,12 @@ static void rt_var_push(lua_State *L, const struct rt_ynode *n, int vars_idx, co
 			continue;
 		plen = i - start;
 		if (plen == 0 || plen >= sizeof(part))
-			luaL_error(L, "%s:%u:%u: bad variable name ${%.*s}", n->file, n->line, n->col,
+			rt_lua_error(L, "%s:%u:%u: bad variable name ${%.*s}", n->file, n->line, n->col,
 				   (int)len, name);
 		memcpy(part, name + start, plen);
 		part[plen] = '\0';
 		if (!lua_istable(L, -1))
-			luaL_error(L, "%s:%u:%u: ${%.*s}: '%.*s' is not a table", n->file, n->line,
+			rt_lua_error(L, "%s:%u:%u: ${%.*s}: '%.*s' is not a table", n->file, n->line,
 				   n->col, (int)len, name, (int)(start ? start - 1 : 0), name);
 		if (part[0] >= '0' && part[0] <= '9')
 			lua_geti(L, -1, strtol(part, NULL, 10));
@@ -54,7 +56,7 @@ static void rt_var_push(lua_State *L, const struct rt_ynode *n, int vars_idx, co
 			lua_getfield(L, -1, part);
 		lua_remove(L, -2);
 		if (lua_isnil(L, -1))
-			luaL_error(L, "%s:%u:%u: undefined variable ${%.*s}%s", n->file, n->line, n->col,
+			rt_lua_error(L, "%s:%u:%u: undefined variable ${%.*s}%s", n->file, n->line, n->col,
 				   (int)len, name,
 				   depth == 0 ? " (variables come from the SUT's vars:, fixtures and "
 						"earlier steps' save:)"
@@ -90,13 +92,13 @@ static void rt_push_text(lua_State *L, const struct rt_ynode *n, int vars_idx)
 		}
 		close = strchr(open, '}');
 		if (!close)
-			luaL_error(L, "%s:%u:%u: unterminated ${ in '%s'", n->file, n->line, n->col,
+			rt_lua_error(L, "%s:%u:%u: unterminated ${ in '%s'", n->file, n->line, n->col,
 				   n->str);
 		luaL_addlstring(&b, s, (size_t)(open - s));
 		rt_var_push(L, n, vars_idx, open + 2, (size_t)(close - open - 2));
 		if (lua_type(L, -1) != LUA_TSTRING && lua_type(L, -1) != LUA_TNUMBER &&
 		    lua_type(L, -1) != LUA_TBOOLEAN)
-			luaL_error(L, "%s:%u:%u: ${%.*s} is a %s and cannot be put inside text",
+			rt_lua_error(L, "%s:%u:%u: ${%.*s} is a %s and cannot be put inside text",
 				   n->file, n->line, n->col, (int)(close - open - 2), open + 2,
 				   luaL_typename(L, -1));
 		luaL_tolstring(L, -1, NULL);

@@ -195,13 +195,14 @@ static int l_tlv_encode(lua_State *L)
 	uint32_t tag = l_tlv_checktag(L, 1);
 	size_t vlen, tn, ln = 0;
 	const char *v = luaL_checklstring(L, 2, &vlen);
-	int indef = l_tlv_optbool(L, 3, "indefinite", 0);
 	uint8_t hdr[RT_TLV_TAG_MAX + RT_TLV_LEN_MAX];
 	struct rt_err err = { 0 };
 	luaL_Buffer b;
+	int indef;
 
 	if (!lua_isnoneornil(L, 3))
 		luaL_checktype(L, 3, LUA_TTABLE);
+	indef = l_tlv_optbool(L, 3, "indefinite", 0);
 	(void)rt_tlv_tag_encode(tag, hdr, &tn, &err); /* checked by l_tlv_checktag */
 	if (indef) {
 		/* X.690 8.1.3.2 a): indefinite form only for constructed tags. */

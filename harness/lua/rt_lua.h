@@ -74,6 +74,11 @@ void rt_lua_strict(lua_State *L);
 /* The context stored in L (never NULL for states made by rt_lua_new). */
 struct rt_lua_ctx *rt_lua_ctx(lua_State *L);
 
+/* Raises an ordinary Lua error (an ERROR verdict) with a printf-formatted message;
+ * lua_pushfstring/luaL_error know only a few formats, this one knows all of printf's.
+ * Does not return. */
+int rt_lua_error(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Raises a FAIL verdict from C with a formatted message (does not return). */
 int rt_lua_fail(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

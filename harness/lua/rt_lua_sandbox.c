@@ -60,10 +60,10 @@ static void rt_lua_hook(lua_State *L, lua_Debug *ar)
 	if (ctx->interrupted && *ctx->interrupted)
 		luaL_error(L, "interrupted by signal");
 	if (ctx->deadline > 0 && rt_time_s() > ctx->deadline)
-		luaL_error(L, "timeout: the case ran longer than its %.1f s limit", ctx->timeout);
+		rt_lua_error(L, "timeout: the case ran longer than its %.1f s limit", ctx->timeout);
 	if (ctx->instr_max && ctx->instr_count > ctx->instr_max)
-		luaL_error(L, "instruction limit exceeded (%llu VM instructions)",
-			   (unsigned long long)ctx->instr_max);
+		rt_lua_error(L, "instruction limit exceeded (%llu VM instructions)",
+			     (unsigned long long)ctx->instr_max);
 }
 
 /* A module name maps to lua/<a>/<b>.lua: only [a-z0-9_] parts, so no path escapes. */
@@ -221,6 +221,20 @@ enum rt_lua_outcome rt_lua_pcall(lua_State *L, int nargs, int nres, struct rt_lu
 	lua_pop(L, 1);
 	res->outcome = RT_LUA_ERROR;
 	return res->outcome;
+}
+
+int rt_lua_error(lua_State *L, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	luaL_where(L, 1);
+	lua_pushstring(L, msg);
+	lua_concat(L, 2);
+	return lua_error(L);
 }
 
 int rt_lua_fail(lua_State *L, const char *fmt, ...)

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Usage and configuration errors exit 2 with a message naming file:line:column.
+. "$(dirname "$0")/lib.sh"
+
+"$RSPTEST" run --report-dir "$WORK/r" "$HERE/cases/broken" >"$WORK/o1" 2>&1
+check "broken YAML exits 2" test $? -eq 2
+check "broken YAML names file:line:col" grep -q 'bad_syntax.yaml:[0-9]*:[0-9]*: YAML syntax error' "$WORK/o1"
+
+"$RSPTEST" run --report-dir "$WORK/r" "$HERE/cases/unknownkey" >"$WORK/o2" 2>&1
+check "unknown key exits 2" test $? -eq 2
+check "unknown key named with position" grep -q "unknown_key.yaml:3:1: unknown key 'stpes'" "$WORK/o2"
+
+"$RSPTEST" run --report-dir "$WORK/r" "$HERE/cases/badtype" >"$WORK/o3" 2>&1
+check "type error exits 2" test $? -eq 2
+check "type error named with position" grep -q "bad_type.yaml:3:10: 'timeout' must be a number" "$WORK/o3"
+
+"$RSPTEST" run --no-such-option >"$WORK/o4" 2>&1
+check "unknown option exits 2" test $? -eq 2
+
+"$RSPTEST" run --sut "$WORK/missing.yaml" >"$WORK/o5" 2>&1
+check "unreadable SUT file exits 2" test $? -eq 2
+check "unreadable SUT file is named" grep -q 'missing.yaml: cannot open' "$WORK/o5"
+
+printf 'name: x\nrole: toaster\n' >"$WORK/badsut.yaml"
+"$RSPTEST" run --sut "$WORK/badsut.yaml" >"$WORK/o6" 2>&1
+check "bad SUT role exits 2" test $? -eq 2
+check "bad SUT role named with position" grep -q "badsut.yaml:2:7: 'role' must be one of" "$WORK/o6"
+
+"$RSPTEST" run -k "a and" >"$WORK/o7" 2>&1
+check "bad -k expression exits 2" test $? -eq 2
+
+"$RSPTEST" run "$WORK/nonexistent" >"$WORK/o8" 2>&1
+check "missing case path exits 2" test $? -eq 2
+
+for sub in run list show lua card; do
+  "$RSPTEST" "$sub" --help >"$WORK/h" 2>&1
+  check "$sub --help exits 0" test $? -eq 0
+  check "$sub --help prints usage" grep -qi 'usage: rsptest' "$WORK/h"
+done
+"$RSPTEST" frobnicate >/dev/null 2>&1
+check "unknown command exits 2" test $? -eq 2
+
+# A SUT that cannot be reached: every applicable case is an ERROR naming the cause.
+printf 'name: absent reader\nrole: euicc\ncard:\n  transport: pcsc\n  reader: "no such reader"\n' >"$WORK/absent.yaml"
+PCSCLITE_CSOCK_NAME="$WORK/no-pcscd.comm" "$RSPTEST" run --sut "$WORK/absent.yaml" --report-dir "$WORK/r9" -k EID-001 >"$WORK/o9" 2>&1
+check "unreachable SUT exits 1" test $? -eq 1
+check "unreachable SUT is an ERROR naming the cause" grep -q '^ERROR EUICC-BASIC-EID-001 .*SUT unreachable' "$WORK/o9"
+check "report written for an unreachable SUT" test -s "$WORK/r9/junit.xml"
+
+finish

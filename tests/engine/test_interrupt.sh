@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# SIGINT/SIGTERM: the running case ends as ERROR, the rest are reported as skipped with
+# the reason, the JUnit report is written atomically, and the exit status is 130.
+. "$(dirname "$0")/lib.sh"
+
+for sig in INT TERM; do
+  rep="$WORK/rep-$sig"
+  "$RSPTEST" run --report-dir "$rep" "$HERE/cases/slow" >"$WORK/out-$sig" 2>&1 &
+  pid=$!
+  # wait until the slow case is running (its trace line is printed only at the end,
+  # so poll for the header)
+  for _ in $(seq 1 50); do grep -q 'cases selected' "$WORK/out-$sig" && break; sleep 0.1; done
+  sleep 0.5
+  kill -s "$sig" "$pid"
+  wait "$pid"
+  status=$?
+  cat "$WORK/out-$sig"
+  check "SIG$sig: exit status 130" test "$status" -eq 130
+  check "SIG$sig: running case is an ERROR" grep -q '^ERROR SLOW-001 .*interrupted' "$WORK/out-$sig"
+  check "SIG$sig: the next case is skipped with the reason" grep -q '^SKIP  SLOW-002 .*interrupted by signal' "$WORK/out-$sig"
+  check "SIG$sig: JUnit written" test -s "$rep/junit.xml"
+  check "SIG$sig: JUnit valid" xmllint --noout --schema "$RT_SRCDIR/tests/junit.xsd" "$rep/junit.xml"
+  check "SIG$sig: JUnit has both cases" test "$(xpath "$rep/junit.xml" 'count(//testcase)')" = 2
+  check "SIG$sig: no temporary file left" sh -c "! ls '$rep' | grep -q tmp"
+done
+finish
