@@ -24,8 +24,7 @@ int rt_cmd_list(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *sut_spec = "reference", *kexpr = NULL;
-	char defpath[4096], why[1024];
-	char *defpaths[1];
+	char why[1024];
 	struct rt_caselist cases = { 0 };
 	struct rt_select *sel = NULL;
 	struct rt_sut sut;
@@ -52,13 +51,7 @@ int rt_cmd_list(int argc, char **argv)
 		goto fail;
 	if (rt_sut_load(sut_spec, rt_cli_datadir(), &sut, &err))
 		goto fail;
-	if (optind >= argc) {
-		snprintf(defpath, sizeof(defpath), "%s/testcases", rt_cli_datadir());
-		defpaths[0] = defpath;
-		rc = rt_cases_load(defpaths, 1, &cases, &err);
-	} else {
-		rc = rt_cases_load(argv + optind, (size_t)(argc - optind), &cases, &err);
-	}
+	rc = rt_cli_load_cases(argc, argv, optind, &cases, &err);
 	if (rc)
 		goto fail;
 	for (i = 0; i < cases.n; i++) {

@@ -61,8 +61,7 @@ int rt_cmd_run(int argc, char **argv)
 	};
 	const char *sut_spec = "reference", *kexpr = NULL, *junit = NULL;
 	const char *report_dir = "reports";
-	char junit_default[4096], defpath[4096];
-	char *defpaths[1];
+	char junit_default[4096];
 	struct rt_caselist cases = { 0 };
 	struct rt_sut sut;
 	struct rt_select *sel = NULL;
@@ -123,13 +122,7 @@ int rt_cmd_run(int argc, char **argv)
 		fprintf(stderr, "rsptest run: %s\n", err.msg);
 		goto out;
 	}
-	if (optind >= argc) {
-		snprintf(defpath, sizeof(defpath), "%s/testcases", rt_cli_datadir());
-		defpaths[0] = defpath;
-		rc = rt_cases_load(defpaths, 1, &cases, &err);
-	} else {
-		rc = rt_cases_load(argv + optind, (size_t)(argc - optind), &cases, &err);
-	}
+	rc = rt_cli_load_cases(argc, argv, optind, &cases, &err);
 	if (rc) {
 		fprintf(stderr, "rsptest run: %s\n", err.msg);
 		rc = RT_EXIT_USAGE;

@@ -21,8 +21,6 @@ int rt_cmd_show(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char defpath[4096];
-	char *defpaths[1];
 	struct rt_caselist cases = { 0 };
 	struct rt_err err = { 0 };
 	const struct rt_case *c;
@@ -44,13 +42,7 @@ int rt_cmd_show(int argc, char **argv)
 		return RT_EXIT_USAGE;
 	}
 	id = argv[optind++];
-	if (optind >= argc) {
-		snprintf(defpath, sizeof(defpath), "%s/testcases", rt_cli_datadir());
-		defpaths[0] = defpath;
-		rc = rt_cases_load(defpaths, 1, &cases, &err);
-	} else {
-		rc = rt_cases_load(argv + optind, (size_t)(argc - optind), &cases, &err);
-	}
+	rc = rt_cli_load_cases(argc, argv, optind, &cases, &err);
 	if (rc) {
 		fprintf(stderr, "rsptest show: %s\n", err.msg);
 		return RT_EXIT_USAGE;

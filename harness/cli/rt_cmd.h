@@ -8,6 +8,9 @@
 
 #include <stddef.h>
 
+#include "engine/rt_case.h"
+#include "util/rt_err.h"
+
 #define RT_EXIT_OK 0
 #define RT_EXIT_FAILED 1
 #define RT_EXIT_USAGE 2
@@ -23,5 +26,10 @@ int rt_cmd_card(int argc, char **argv);
  * tree when running from a build folder; <prefix>/share/rsptest next to an installed
  * binary; else the configured RT_DATADIR. Never NULL. */
 const char *rt_cli_datadir(void);
+
+/* Loads the cases in argv[first..argc), or the data folder's testcases/ when there
+ * are none. */
+int rt_cli_load_cases(int argc, char **argv, int first, struct rt_caselist *cases,
+		      struct rt_err *err);
 
 #endif

@@ -5,10 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libxml/xmlwriter.h>
+
+#include "util/rt_fs.h"
 
 #define X(s) ((const xmlChar *)(s))
 
@@ -148,24 +149,6 @@ static int rt_junit_case(xmlTextWriterPtr w, const struct rt_run *run, const str
 	return rc;
 }
 
-static int rt_junit_mkparents(const char *path)
-{
-	char tmp[4096];
-	char *p;
-
-	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp))
-		return -1;
-	for (p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return 0;
-}
-
 int rt_junit_write(const struct rt_run *run, const char *path, struct rt_err *err)
 {
 	xmlTextWriterPtr w = NULL;
@@ -175,7 +158,7 @@ int rt_junit_write(const struct rt_run *run, const char *path, struct rt_err *er
 	size_t i, j, nsuites = 0;
 	int rc = 0, bad = 0;
 
-	if (rt_junit_mkparents(path) != 0)
+	if (rt_fs_mkparents(path) != 0)
 		return rt_err_set(err, RT_EIO, "%s: cannot create its folder: %s", path,
 				  strerror(errno));
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());

@@ -1,11 +1,9 @@
 /* rt_run — the case runner; see rt_run.h. */
 #include "engine/rt_run.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -13,6 +11,7 @@
 #include "engine/rt_steplua.h"
 #include "lua/rt_lua.h"
 #include "lua/rt_lua_modules.h"
+#include "util/rt_fs.h"
 #include "util/rt_time.h"
 #include "util/rt_trace.h"
 
@@ -242,27 +241,6 @@ static char *rt_strdup_or_null(const char *s)
 	return s && *s ? strdup(s) : NULL;
 }
 
-/* mkdir -p */
-static int rt_mkdirs(const char *path)
-{
-	char tmp[4096];
-	char *p;
-
-	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp))
-		return -1;
-	for (p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
 static void rt_sanitize(const char *in, char *out, size_t outsz)
 {
 	size_t i;
@@ -289,7 +267,7 @@ static void rt_write_trace(struct rt_run *run, struct rt_result *r)
 	snprintf(dir, sizeof(dir), "%s/%s", run->opts.report_dir, r->c->suite);
 	rt_sanitize(r->c->id, id, sizeof(id));
 	if (snprintf(file, sizeof(file), "%s/%s.trace.txt", dir, id) >= (int)sizeof(file) ||
-	    rt_mkdirs(dir) != 0)
+	    rt_fs_mkdirs(dir) != 0)
 		return;
 	f = fopen(file, "w");
 	if (!f)

@@ -56,8 +56,9 @@ void rt_lua_push_borrowed_card(lua_State *L, struct rt_card *card)
 	l_card_push(L, card, NULL);
 }
 
-/* card:transmit(capdu) -> rapdu. One raw exchange, no 61xx/6Cxx handling. */
-static int l_card_transmit(lua_State *L)
+/* Runs one exchange (raw, or with the T=0 procedure when procedure != 0) into a
+ * heap buffer; raises on a transport error. The caller frees *out. */
+static size_t l_card_do(lua_State *L, int procedure, uint8_t **out)
 {
 	struct l_card *c = l_card_check(L, 1);
 	size_t clen, rlen = RT_RAPDU_MAX;
@@ -67,12 +68,23 @@ static int l_card_transmit(lua_State *L)
 	int rc;
 
 	if (!r)
-		return luaL_error(L, "out of memory");
-	rc = rt_card_transmit(c->card, (const uint8_t *)capdu, clen, r, &rlen, &err);
+		luaL_error(L, "out of memory");
+	rc = procedure ? rt_card_exchange(c->card, (const uint8_t *)capdu, clen, r, &rlen, &err)
+		       : rt_card_transmit(c->card, (const uint8_t *)capdu, clen, r, &rlen, &err);
 	if (rc) {
 		free(r);
-		return luaL_error(L, "card %s: %s", c->card->name, err.msg);
+		rt_lua_error(L, "card %s: %s", c->card->name, err.msg);
 	}
+	*out = r;
+	return rlen;
+}
+
+/* card:transmit(capdu) -> rapdu. One raw exchange, no 61xx/6Cxx handling. */
+static int l_card_transmit(lua_State *L)
+{
+	uint8_t *r;
+	size_t rlen = l_card_do(L, 0, &r);
+
 	lua_pushlstring(L, (const char *)r, rlen);
 	free(r);
 	return 1;
@@ -82,24 +94,12 @@ static int l_card_transmit(lua_State *L)
  * RESPONSE, 6Cxx resend) handled; sw is an integer (0x9000). */
 static int l_card_send(lua_State *L)
 {
-	struct l_card *c = l_card_check(L, 1);
-	size_t clen, rlen = RT_RAPDU_MAX;
-	const char *capdu = luaL_checklstring(L, 2, &clen);
-	uint8_t *r = malloc(RT_RAPDU_MAX);
-	struct rt_err err = { 0 };
-	int rc;
+	uint8_t *r;
+	size_t rlen = l_card_do(L, 1, &r);
 
-	if (!r)
-		return luaL_error(L, "out of memory");
-	rc = rt_card_exchange(c->card, (const uint8_t *)capdu, clen, r, &rlen, &err);
-	if (rc) {
-		free(r);
-		return luaL_error(L, "card %s: %s", c->card->name, err.msg);
-	}
 	if (rlen < 2) {
 		free(r);
-		return luaL_error(L, "card %s: response of %d bytes has no status word",
-				  c->card->name, (int)rlen);
+		return luaL_error(L, "card: response of %d bytes has no status word", (int)rlen);
 	}
 	lua_pushlstring(L, (const char *)r, rlen - 2);
 	lua_pushinteger(L, (lua_Integer)(r[rlen - 2] << 8 | r[rlen - 1]));

@@ -50,19 +50,6 @@ static int l_case_vars(lua_State *L)
 	return 1;
 }
 
-/* case.fail(msg [, level]) — ends the case with FAIL: the SUT did not do what the spec
- * says. Lua: [msg] -> (no return). */
-static int l_case_fail(lua_State *L)
-{
-	const char *msg = luaL_checkstring(L, 1);
-	int level = (int)luaL_optinteger(L, 2, 1);
-
-	luaL_where(L, level);
-	lua_pushstring(L, msg);
-	lua_concat(L, 2);
-	return rt_lua_fail(L, "%s", lua_tostring(L, -1));
-}
-
 /* case.log(text) — a line in the evidence log. */
 static int l_case_log(lua_State *L)
 {
@@ -133,7 +120,7 @@ static int l_case_show_secrets(lua_State *L)
 static const luaL_Reg l_case_funcs[] = {
 	{ "id", l_case_id },	   { "card", l_case_card },
 	{ "sut", l_case_sut },	   { "vars", l_case_vars },
-	{ "fail", l_case_fail },   { "log", l_case_log },
+	{ "fail", rt_lua_fail_cfunc },   { "log", l_case_log },
 	{ "evidence", l_case_evidence }, { "random", l_case_random },
 	{ "seed", l_case_seed },   { "clock", l_case_clock },
 	{ "show_secrets", l_case_show_secrets }, { NULL, NULL },

@@ -82,6 +82,10 @@ int rt_lua_error(lua_State *L, const char *fmt, ...) __attribute__((format(print
 /* Raises a FAIL verdict from C with a formatted message (does not return). */
 int rt_lua_fail(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* lua_CFunction behind rt.case.fail and the sandbox's rt_fail(msg [, level]):
+ * raises a FAIL verdict with the caller's position. */
+int rt_lua_fail_cfunc(lua_State *L);
+
 /* Next 64 random bits from the case PRNG (deterministic for a seed and case id). */
 uint64_t rt_lua_random(struct rt_lua_ctx *ctx);
 

@@ -252,7 +252,7 @@ int rt_lua_fail(lua_State *L, const char *fmt, ...)
 }
 
 /* rt_fail(msg [, level]) — raises a FAIL verdict. Lua: [msg] -> (no return). */
-static int rt_lua_fail_fn(lua_State *L)
+int rt_lua_fail_cfunc(lua_State *L)
 {
 	const char *msg = luaL_checkstring(L, 1);
 	int level = (int)luaL_optinteger(L, 2, 1);
@@ -382,7 +382,7 @@ lua_State *rt_lua_new(struct rt_lua_ctx *ctx, int sandbox, struct rt_err *err)
 	}
 	lua_pushcfunction(L, rt_lua_require);
 	lua_setglobal(L, "require");
-	lua_pushcfunction(L, rt_lua_fail_fn);
+	lua_pushcfunction(L, rt_lua_fail_cfunc);
 	lua_setglobal(L, "rt_fail");
 	/* math.random is reproducible from the run seed. */
 	lua_getglobal(L, "math");

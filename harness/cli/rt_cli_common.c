@@ -1,5 +1,6 @@
-/* rt_datadir — where an rsptest binary finds its data (lua/, testcases/, sut/,
- * certs/); see rt_cmd.h. */
+/* rt_cli_common — what the subcommands share: where the data folder is (lua/,
+ * testcases/, sut/, certs/) and loading the cases named on the command line; see
+ * rt_cmd.h. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,4 +54,16 @@ const char *rt_cli_datadir(void)
 	}
 	snprintf(dir, sizeof(dir), "%s", RT_DATADIR);
 	return dir;
+}
+
+int rt_cli_load_cases(int argc, char **argv, int first, struct rt_caselist *cases,
+		      struct rt_err *err)
+{
+	char defpath[PATH_MAX + 16];
+	char *defpaths[1] = { defpath };
+
+	if (first < argc)
+		return rt_cases_load(argv + first, (size_t)(argc - first), cases, err);
+	snprintf(defpath, sizeof(defpath), "%s/testcases", rt_cli_datadir());
+	return rt_cases_load(defpaths, 1, cases, err);
 }
