@@ -60,25 +60,14 @@ static const struct rt_case_key *rt_case_key_find(const char *name)
 	return NULL;
 }
 
-static int rt_strlist_add(struct rt_strlist *l, const char *s)
-{
-	char **v = realloc(l->v, (l->n + 1) * sizeof(*v));
-
-	if (!v)
-		return RT_ENOMEM;
-	l->v = v;
-	v[l->n] = strdup(s);
-	if (!v[l->n])
-		return RT_ENOMEM;
-	l->n++;
-	return 0;
-}
-
 /* Takes ownership of s (a heap string). */
 static int rt_strlist_take(struct rt_strlist *l, char *s)
 {
-	char **v = realloc(l->v, (l->n + 1) * sizeof(*v));
+	char **v;
 
+	if (!s)
+		return RT_ENOMEM;
+	v = realloc(l->v, (l->n + 1) * sizeof(*v));
 	if (!v) {
 		free(s);
 		return RT_ENOMEM;
@@ -86,6 +75,11 @@ static int rt_strlist_take(struct rt_strlist *l, char *s)
 	l->v = v;
 	v[l->n++] = s;
 	return 0;
+}
+
+static int rt_strlist_add(struct rt_strlist *l, const char *s)
+{
+	return rt_strlist_take(l, strdup(s));
 }
 
 static void rt_strlist_free(struct rt_strlist *l)
