@@ -4,7 +4,7 @@
  *
  * Owns only the command line and the signal handling; the card and the wire protocol
  * live below. Runs until SIGINT or SIGTERM. */
-#include "cli/rt_cli.h"
+#include "cli/rt_cmd.h"
 #include "cli/rt_cmd.h"
 
 #include <errno.h>

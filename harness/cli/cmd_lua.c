@@ -15,11 +15,16 @@
 
 static void rt_lua_usage(FILE *f)
 {
+	const struct rt_lua_module *m;
+
 	fprintf(f, "usage: rsptest lua [FILE [ARGS...]]\n\n"
-		   "Runs FILE (or '-' for standard input) with the rt.* modules loaded as globals\n"
-		   "(rt.hex, rt.tlv, rt.apdu, rt.eid, rt.card, rt.case); ARGS are in `arg`.\n"
-		   "Without FILE: an interactive prompt; an expression's values are printed.\n"
-		   "Example: card = rt.card.open_pcsc{reader='Virtual'}; print(rt.hex.encode(card:atr()))\n");
+		   "Runs FILE (or '-' for standard input) with the rt.* modules loaded as the global\n"
+		   "table `rt`; ARGS are in `arg`. Without FILE: an interactive prompt; an\n"
+		   "expression's values are printed.\n\nmodules:");
+	for (m = rt_lua_modules; m->name; m++)
+		fprintf(f, " %s", m->name);
+	fprintf(f, "\n\nexample: card = rt.card.open_pcsc{reader='Virtual'}\n"
+		   "         print(rt.hex.encode(card:atr()))\n");
 }
 
 /* Makes the global table `rt` with every built-in module. Runs protected.

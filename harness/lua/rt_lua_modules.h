@@ -22,5 +22,6 @@ int luaopen_rt_apdu(lua_State *L);
 int luaopen_rt_eid(lua_State *L);
 int luaopen_rt_card(lua_State *L);
 int luaopen_rt_case(lua_State *L);
+int luaopen_rt_scp80(lua_State *L);
 
 #endif

@@ -7,9 +7,9 @@
  *   loop  — rt_card_loop.c: an in-process struct rt_icc, no I/O at all
  * The card *side* of vpcd (a software card offering itself to pcscd) is rt_vpcd.c.
  *
- * transmit() moves one TPDU-level exchange: bytes in, bytes out, no 61xx/6Cxx handling
- * (that is codec/rt_apdu's rt_apdu_exchange, above the transport, so it works the same
- * for every backend). */
+ * transmit() moves one raw exchange: bytes in, bytes out, no 61xx/6Cxx handling. That
+ * procedure is rt_card_exchange below, written once over rt_card_transmit so it works
+ * the same for every backend and the observer sees every raw exchange. */
 #ifndef RT_CARD_H
 #define RT_CARD_H
 

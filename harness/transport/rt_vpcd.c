@@ -304,7 +304,7 @@ int rt_vpcd_serve(const struct rt_vpcd_opts *opts, struct rt_icc *icc, struct rt
 		}
 		if (rc) {
 			/* vpcd (pcscd) not there yet or restarting: say so once, then retry. */
-			rt_log(reported ? RT_LOG_DEBUG : RT_LOG_INFO, "%s; retrying", e.msg);
+			rt_log(reported ? RT_LOG_DEBUG : RT_LOG_WARN, "%s; retrying", e.msg);
 			reported = 1;
 			rt_vpcd_pause(delay);
 			delay = delay * 2 > bmax ? bmax : delay * 2;

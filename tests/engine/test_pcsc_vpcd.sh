@@ -2,8 +2,7 @@
 # test_pcsc_vpcd — rsptest's software eUICC through a real pcscd + vpcd.
 #
 # Inside scripts/pcsc-sandbox.sh (private pcscd, private network): starts the card
-# (`rsptest card serve`, or tests/tools/rt_card_serve_tool while the binary lacks the
-# command), then checks with tests/tools/rt_pcsc_probe, both as a bare PC/SC client and
+# (`rsptest card serve`), then checks with tests/tools/rt_pcsc_probe, both as a bare PC/SC client and
 # through rsptest's pcsc transport:
 #   - the ATR the reader reports is the eUICC ATR;
 #   - SELECT ISD-R (FCI), SELECT ECASD, GET DATA EID, an unknown tag, a short Le (6Cxx);
@@ -42,13 +41,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The card command: rsptest's own when main.c dispatches it, else the test tool that
-# compiles the same cmd_card.c.
-if [ -n "${RSPTEST:-}" ] && "$RSPTEST" card --help 2>/dev/null | grep -q 'card serve'; then
-  CARD=("$RSPTEST" card)
-else
-  CARD=("$RT_BUILDDIR/tests/rt_card_serve_tool")
-fi
+: "${RSPTEST:?RSPTEST not set}"
+CARD=("$RSPTEST" card)
 
 start_card() {
   "${CARD[@]}" serve "$@" 2>>"$work/card.log" &

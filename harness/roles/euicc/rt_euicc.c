@@ -115,7 +115,7 @@ int rt_euicc_new(const struct rt_euicc_config *cfg, struct rt_euicc **out, struc
 	if (!rc)
 		rc = rt_eid_validate(card->eid, sizeof(card->eid), err);
 	if (rc) {
-		rt_err_wrap(err, "eUICC EID %s", card->cfg.eid);
+		rt_err_wrap(err, "eUICC configuration");
 		goto out;
 	}
 	*out = card;
