@@ -6,7 +6,9 @@
  * as 3-key DES-EDE with K1 = K2 = K3: E_K(D_K(E_K(x))) = E_K(x), so the result is
  * exactly DES. The 24-byte expanded key is a local copy and is wiped afterwards. */
 #include "crypto/rt_crypto.h"
+#include "crypto/rt_evp_cache.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -58,12 +60,13 @@ int rt_crypto_key_check(enum rt_crypto_alg alg, size_t keylen, struct rt_err *er
 	return 0;
 }
 
-/* Picks the EVP cipher and, for single DES, expands the key to K|K|K in kbuf. */
+/* Picks the (cached) EVP cipher and, for single DES, expands the key to K|K|K in kbuf. */
 static const EVP_CIPHER *rt_cipher_pick(enum rt_crypto_alg alg, enum rt_crypto_mode mode,
 					const uint8_t *key, size_t keylen, uint8_t kbuf[24],
 					const uint8_t **kuse)
 {
-	int cbc = mode == RT_CRYPTO_CBC;
+	char name[16];
+	const char *base;
 
 	*kuse = key;
 	switch (alg) {
@@ -72,19 +75,19 @@ static const EVP_CIPHER *rt_cipher_pick(enum rt_crypto_alg alg, enum rt_crypto_m
 		memcpy(kbuf + 8, key, 8);
 		memcpy(kbuf + 16, key, 8);
 		*kuse = kbuf;
-		return cbc ? EVP_des_ede3_cbc() : EVP_des_ede3_ecb();
+		base = "DES-EDE3";
+		break;
 	case RT_CRYPTO_TDES:
-		if (keylen == 16)
-			return cbc ? EVP_des_ede_cbc() : EVP_des_ede_ecb();
-		return cbc ? EVP_des_ede3_cbc() : EVP_des_ede3_ecb();
+		base = keylen == 16 ? "DES-EDE" : "DES-EDE3";
+		break;
 	case RT_CRYPTO_AES:
-		if (keylen == 16)
-			return cbc ? EVP_aes_128_cbc() : EVP_aes_128_ecb();
-		if (keylen == 24)
-			return cbc ? EVP_aes_192_cbc() : EVP_aes_192_ecb();
-		return cbc ? EVP_aes_256_cbc() : EVP_aes_256_ecb();
+		base = keylen == 16 ? "AES-128" : keylen == 24 ? "AES-192" : "AES-256";
+		break;
+	default:
+		return NULL;
 	}
-	return NULL;
+	snprintf(name, sizeof(name), "%s-%s", base, mode == RT_CRYPTO_CBC ? "CBC" : "ECB");
+	return rt_evp_cipher(name);
 }
 
 int rt_crypto_cipher(enum rt_crypto_alg alg, enum rt_crypto_mode mode, enum rt_crypto_dir dir,
@@ -114,6 +117,11 @@ int rt_crypto_cipher(enum rt_crypto_alg alg, enum rt_crypto_mode mode, enum rt_c
 	if (len == 0)
 		return 0;
 	cipher = rt_cipher_pick(alg, mode, key, keylen, kbuf, &kuse);
+	if (!cipher) {
+		rc = rt_err_set(err, RT_ENOTSUP, "%s-%zu: cipher not available from OpenSSL",
+				rt_crypto_alg_name(alg), keylen * 8);
+		goto out;
+	}
 	ctx = EVP_CIPHER_CTX_new();
 	if (!ctx) {
 		rc = rt_err_set(err, RT_ENOMEM, "%s: EVP_CIPHER_CTX_new failed",
