@@ -15,6 +15,7 @@ static const struct rt_subcommand rt_subcommands[] = {
 	{ "list", rt_cmd_list, "list test cases and whether they apply to a SUT" },
 	{ "show", rt_cmd_show, "print a test case as the engine understood it" },
 	{ "lua", rt_cmd_lua, "run a Lua script with the rt.* modules, or a prompt" },
+	{ "options", rt_cmd_options, "list the named protocol options a SUT description can set" },
 	{ "card", rt_cmd_card, "software cards: `card serve` offers the reference eUICC to vpcd" },
 	{ NULL, NULL, NULL },
 };

@@ -21,6 +21,7 @@ int rt_cmd_list(int argc, char **argv);
 int rt_cmd_show(int argc, char **argv);
 int rt_cmd_lua(int argc, char **argv);
 int rt_cmd_card(int argc, char **argv);
+int rt_cmd_options(int argc, char **argv);
 
 /* The folder holding lua/, testcases/, sut/, certs/: $RSPTEST_DATADIR; the source
  * tree when running from a build folder; <prefix>/share/rsptest next to an installed

@@ -8,6 +8,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "engine/rt_options.h"
 #include "engine/rt_steplua.h"
 #include "lua/rt_lua.h"
 #include "lua/rt_lua_modules.h"
@@ -67,6 +68,14 @@ static int rt_case_setup(lua_State *L, struct rt_case_exec *ex)
 
 	rt_steplua_push(L, sut->root, 0);
 	lua_setfield(L, LUA_REGISTRYINDEX, "rt.sut");
+	/* Every named option with its effective value (SUT's choice or the default). */
+	lua_newtable(L);
+	for (i = 0; rt_option_defs[i].name; i++) {
+		lua_pushstring(L, rt_option_value(rt_ynode_get(sut->root, "options"),
+						  rt_option_defs[i].name));
+		lua_setfield(L, -2, rt_option_defs[i].name);
+	}
+	lua_setfield(L, LUA_REGISTRYINDEX, "rt.options");
 	lua_newtable(L);
 	for (i = 0; vars && i < vars->n; i++) {
 		rt_steplua_push(L, vars->items[i], 0);

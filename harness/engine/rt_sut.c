@@ -1,6 +1,8 @@
 /* rt_sut — SUT description loading and validation; see rt_sut.h. */
 #include "engine/rt_sut.h"
 
+#include "engine/rt_options.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,7 +12,7 @@
 /* Top-level keys of a SUT description (docs/sut-config.md). Lower-case keys only;
  * role-specific sections (card, smsr, smdp, keys...) grow with the roles. */
 static const char *const rt_sut_keys[] = {
-	"name", "role", "description", "features", "vars", "card", "scp80", "keys", NULL,
+	"name", "role", "description", "features", "vars", "card", "options", "scp80", "keys", NULL,
 };
 static const char *const rt_sut_card_keys[] = {
 	"transport", "reader", "reader_index", "reset", "wait_card_ms", "eid",
@@ -239,6 +241,9 @@ int rt_sut_load(const char *spec, const char *datadir, struct rt_sut *sut, struc
 		rc = rt_sut_err(err, v, "'%s' must be a mapping of NAME: value", "vars");
 		goto out;
 	}
+	rc = rt_options_validate(rt_ynode_get(m, "options"), err);
+	if (rc)
+		goto out;
 	v = rt_ynode_get(m, "card");
 	if (v)
 		rc = rt_sut_card_load(v, &sut->card, err);

@@ -50,6 +50,22 @@ static int l_case_vars(lua_State *L)
 	return 1;
 }
 
+/* case.option(name) -> value: the effective value of a named protocol option (the
+ * SUT description's `options:`, else the default; `rsptest options` lists them). An
+ * unknown name is an error, so a typo cannot silently pick the default. */
+static int l_case_option(lua_State *L)
+{
+	const char *name = luaL_checkstring(L, 1);
+
+	lua_getfield(L, LUA_REGISTRYINDEX, "rt.options");
+	if (!lua_istable(L, -1))
+		return luaL_error(L, "options are only known inside a test case");
+	lua_getfield(L, -1, name);
+	if (lua_isnil(L, -1))
+		return luaL_error(L, "unknown option '%s' (rsptest options lists them)", name);
+	return 1;
+}
+
 /* case.log(text) — a line in the evidence log. */
 static int l_case_log(lua_State *L)
 {
@@ -120,6 +136,7 @@ static int l_case_show_secrets(lua_State *L)
 static const luaL_Reg l_case_funcs[] = {
 	{ "id", l_case_id },	   { "card", l_case_card },
 	{ "sut", l_case_sut },	   { "vars", l_case_vars },
+	{ "option", l_case_option },
 	{ "fail", rt_lua_fail_cfunc },   { "log", l_case_log },
 	{ "evidence", l_case_evidence }, { "random", l_case_random },
 	{ "seed", l_case_seed },   { "clock", l_case_clock },

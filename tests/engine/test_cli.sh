@@ -17,6 +17,23 @@ check "show has the default timeout" grep -q '^timeout: 60' "$WORK/show"
 "$RSPTEST" show NO-SUCH-ID >/dev/null 2>&1
 check "show of an unknown id exits 2" test $? -eq 2
 
+"$RSPTEST" options >"$WORK/opts" 2>&1
+check "options lists the SCP80 CC length with its default" grep -q '^scp80.aes_cc_len: 8 (default) | 4' "$WORK/opts"
+mkdir -p "$WORK/optcase"
+cat >"$WORK/optcase/o.yaml" <<'YAML'
+id: OPT-001
+title: a case reads the effective option values
+sut: euicc
+steps:
+  - lua: return { cc = case.option("scp80.aes_cc_len"), c11 = case.option("scp80.counter_mode_11") }
+    expect: { cc: "4", c11: "one_higher" }
+  - lua: return case.option("no.such.option")
+YAML
+printf 'name: opt\nrole: euicc\ncard: { transport: loop }\noptions:\n  scp80.aes_cc_len: "4"\n' >"$WORK/optsut.yaml"
+"$RSPTEST" run --sut "$WORK/optsut.yaml" --report-dir "$WORK/optrep" "$WORK/optcase" >"$WORK/optout" 2>&1
+check "a SUT's option reaches the case; an unknown name is an ERROR at that step" \
+  grep -q "^ERROR OPT-001 .*step 2 .*unknown option 'no.such.option'" "$WORK/optout"
+
 cat >"$WORK/script.lua" <<'LUA'
 local card = rt.card.open_reference()
 local data, sw = card:send(rt.hex.decode("00A4040010A0000005591010FFFFFFFF890000020000"))

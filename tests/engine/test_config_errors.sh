@@ -32,13 +32,23 @@ check "bad -k expression exits 2" test $? -eq 2
 "$RSPTEST" run "$WORK/nonexistent" >"$WORK/o8" 2>&1
 check "missing case path exits 2" test $? -eq 2
 
-for sub in run list show lua card; do
+for sub in run list show lua card options; do
   "$RSPTEST" "$sub" --help >"$WORK/h" 2>&1
   check "$sub --help exits 0" test $? -eq 0
   check "$sub --help prints usage" grep -qi 'usage: rsptest' "$WORK/h"
 done
 "$RSPTEST" frobnicate >/dev/null 2>&1
 check "unknown command exits 2" test $? -eq 2
+
+# Named options: an unknown name or value is a configuration error with its position.
+printf 'name: x\nrole: euicc\noptions:\n  scp80.aes_cc_len: 6\n' >"$WORK/opt1.yaml"
+"$RSPTEST" run --sut "$WORK/opt1.yaml" >"$WORK/o10" 2>&1
+check "bad option value exits 2" test $? -eq 2
+check "bad option value named with position and choices" grep -q "opt1.yaml:4:21: option 'scp80.aes_cc_len' must be one of: 8, 4" "$WORK/o10"
+printf 'name: x\nrole: euicc\noptions:\n  scp80.no_such: 1\n' >"$WORK/opt2.yaml"
+"$RSPTEST" run --sut "$WORK/opt2.yaml" >"$WORK/o11" 2>&1
+check "unknown option exits 2" test $? -eq 2
+check "unknown option named" grep -q "opt2.yaml:4:3: unknown option 'scp80.no_such'" "$WORK/o11"
 
 # A SUT that cannot be reached: every applicable case is an ERROR naming the cause.
 printf 'name: absent reader\nrole: euicc\ncard:\n  transport: pcsc\n  reader: "no such reader"\n' >"$WORK/absent.yaml"
