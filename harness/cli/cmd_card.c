@@ -40,7 +40,7 @@ static void rt_card_usage(FILE *f)
 		"  --eid DIGITS           32-digit EID with valid check digits\n"
 		"                         (default %s)\n"
 		"  --atr HEX              ATR to answer (default: the eUICC ATR, see\n"
-		"                         docs/spec-notes-card.md)\n"
+		"                         docs/spec-notes.md, card interface)\n"
 		"  --t0-get-response[=N]  answer commands that return data with 61xx and hand\n"
 		"                         the data out through GET RESPONSE, N bytes at a time\n"
 		"                         (default 256), as a T=0 card does\n"

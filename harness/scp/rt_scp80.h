@@ -10,7 +10,7 @@
  * stored counter and hand back the one to store. Key material is never logged, and key
  * copies held in a struct rt_scp80_rx are wiped by rt_scp80_rx_clear().
  *
- * Confidence notes live in docs/spec-notes-scp80.md; the points the spec text could not
+ * Confidence notes live in docs/spec-notes.md, SCP80; the points the spec text could not
  * settle are options in struct rt_scp80_opts. */
 #ifndef RT_SCP80_H
 #define RT_SCP80_H

@@ -261,7 +261,7 @@ int rt_scp80_check_len(enum rt_scp80_check check, enum rt_scp80_alg alg,
 				  rt_scp80_alg_name(alg), check == RT_SCP80_CHECK_RC ? "RC" : "CC");
 	if (alg == RT_SCP80_ALG_AES_CMAC) {
 		/* TS 102 225 leaves 4 or 8 open as far as checked here; 8 is what pySim and
-		 * real cards use, gsm0348 also offers 4 (docs/spec-notes-scp80.md). */
+		 * real cards use, gsm0348 also offers 4 (docs/spec-notes.md, SCP80). */
 		if (aes != 4 && aes != 8)
 			return rt_err_set(err, RT_EINVAL, "AES-CMAC CC length %zu (4 or 8)", aes);
 		*len = aes;

@@ -11,7 +11,7 @@
 
 #include "util/rt_log.h"
 
-/* The default ATR; docs/spec-notes-card.md has the sources for every byte.
+/* The default ATR; docs/spec-notes.md, card interface has the sources for every byte.
  *   3B        TS  direct convention
  *   97        T0  TA1 and TD1 follow; 7 historical bytes
  *   96        TA1 Fi=512, Di=32 (as deployed eUICCs announce)

@@ -36,7 +36,7 @@ struct rt_euicc_config {
 
 struct rt_euicc;
 
-/* The default ATR (with its TCK) and its length; see docs/spec-notes-card.md. */
+/* The default ATR (with its TCK) and its length; see docs/spec-notes.md, card interface. */
 extern const uint8_t rt_euicc_default_atr[];
 extern const size_t rt_euicc_default_atr_len;
 /* A public example EID whose check digits are valid (mod 97 == 1). */

@@ -33,7 +33,7 @@ static int rt_put_tlv(struct rt_euicc_resp *r, uint16_t tag, const uint8_t *v, s
 }
 
 /* GP Card Spec 2.3 11.9.3.1 (SELECT response for a Security Domain, from memory, see
- * docs/spec-notes-card.md): '6F' FCI template { '84' AID, 'A5' proprietary data {
+ * docs/spec-notes.md, card interface): '6F' FCI template { '84' AID, 'A5' proprietary data {
  * '9F65' maximum length of data field in a command message } }. The optional '73'
  * Security Domain Management Data and '9F6E' are left out until a source confirms
  * their content. */
