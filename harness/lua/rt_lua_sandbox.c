@@ -338,6 +338,17 @@ static const char *const rt_lua_unsafe_globals[] = {
 	"dofile", "loadfile", "collectgarbage", NULL,
 };
 
+/* State set-up runs outside lua_pcall; the only error it can meet is running out of
+ * memory. Say so plainly instead of Lua's default "PANIC" line. */
+static int rt_lua_panic(lua_State *L)
+{
+	const char *msg = lua_tostring(L, -1);
+
+	fprintf(stderr, "rsptest: fatal Lua error outside a protected call: %s\n",
+		msg ? msg : "(no message)");
+	return 0; /* Lua then aborts */
+}
+
 lua_State *rt_lua_new(struct rt_lua_ctx *ctx, int sandbox, struct rt_err *err)
 {
 	lua_State *L;
@@ -353,6 +364,7 @@ lua_State *rt_lua_new(struct rt_lua_ctx *ctx, int sandbox, struct rt_err *err)
 		rt_err_set(err, RT_ENOMEM, "cannot create a Lua state");
 		return NULL;
 	}
+	lua_atpanic(L, rt_lua_panic);
 	lua_pushlightuserdata(L, ctx);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &rt_lua_ctx_key);
 	lua_newtable(L);
