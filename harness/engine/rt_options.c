@@ -14,6 +14,31 @@ const struct rt_option_def rt_option_defs[] = {
 	  "SPI1 counter bits 11 (TS 102 225 5.1.1): process only if the counter is exactly one "
 	  "higher than the stored one (default), or treat it as 10 (any higher value). "
 	  "docs/spec-notes.md, SCP80." },
+	{ "sms.concat_ie_order", { "concat_first", "cpi_first", NULL },
+	  "Order of the information elements in the first SMS of a concatenated secured "
+	  "packet (TS 31.115): concatenation IE then the CPI '70' (TS 03.48 V8.8.0 as quoted "
+	  "publicly; a real card in pySim's tests), or CPI first (njiwa). Receivers accept "
+	  "both. docs/spec-notes.md, SMS." },
+	{ "scp03.s16_bit", { "01", "08", "any", NULL },
+	  "Bit of the INITIALIZE UPDATE 'i' parameter announcing S16 mode (GP Amd D): 01 "
+	  "(two Java host stacks), 08 (scll), or do not check the bit and trust the response "
+	  "length. docs/spec-notes.md, SCP03." },
+	{ "scp03.seq_rule", { "inc_before", "inc_after", NULL },
+	  "When the card's sequence counter steps for a pseudo-random challenge: before use "
+	  "(pySim vectors) or after. docs/spec-notes.md, SCP03." },
+	{ "scp03.le_rule", { "le_max", "le_keep", NULL },
+	  "Le of a wrapped command: replaced by 00 because the protected response grows "
+	  "(pySim), or kept. docs/spec-notes.md, SCP03." },
+	{ "scp03.dek_pad", { "zero", "80", NULL },
+	  "Padding of a key that is not a block multiple in a PUT KEY key component (GP CS "
+	  "Table 11-70): zeros (pySim) or 80 00.. (asterix). docs/spec-notes.md, SCP03." },
+	{ "scp03t.rmac_input", { "tlv", "data", NULL },
+	  "R-MAC input of an SCP03t '86' answer (SGP.02 4.1.3.3): chaining value | 86 | L | "
+	  "ciphertext, mirroring the C-MAC (WHTY), or chaining value | ciphertext. "
+	  "docs/spec-notes.md, SCP03." },
+	{ "scp03t.rmac_on_empty", { "no", "yes", NULL },
+	  "Whether an SCP03t answer without data carries an R-MAC ('86 08 <R-MAC>') or is "
+	  "'86 00' (CSDN notes, WHTY). docs/spec-notes.md, SCP03." },
 	{ NULL, { NULL }, NULL },
 };
 

@@ -23,5 +23,17 @@ int luaopen_rt_eid(lua_State *L);
 int luaopen_rt_card(lua_State *L);
 int luaopen_rt_case(lua_State *L);
 int luaopen_rt_scp80(lua_State *L);
+int luaopen_rt_scp03(lua_State *L);
+int luaopen_rt_scp03t(lua_State *L);
+int luaopen_rt_ec(lua_State *L);
+int luaopen_rt_cert(lua_State *L);
+int luaopen_rt_ecka(lua_State *L);
+
+int luaopen_rt_rcmd(lua_State *L);
+int luaopen_rt_sms(lua_State *L);
+int luaopen_rt_dgi(lua_State *L);
+int luaopen_rt_ctlv(lua_State *L);
+int luaopen_rt_storedata(lua_State *L);
+int luaopen_rt_scp81(lua_State *L);
 
 #endif

@@ -21,7 +21,7 @@
  * terminates the Secure Channel Session); the host side closes on an R-MAC failure.
  *
  * Confidence notes and the open points behind struct rt_scp03_opts are in
- * docs/spec-notes-scp03.md. Key material is never logged. */
+ * docs/spec-notes.md, SCP03. Key material is never logged. */
 #ifndef RT_SCP03_H
 #define RT_SCP03_H
 
@@ -83,7 +83,7 @@ struct rt_scp03_keys {
 	uint8_t kid; /* key identifier, P2 of INITIALIZE UPDATE (normally 0) */
 };
 
-/* Points the available texts do not settle (docs/spec-notes-scp03.md). Zeroed = defaults. */
+/* Points the available texts do not settle (docs/spec-notes.md, SCP03). Zeroed = defaults. */
 enum rt_scp03_seq_rule {
 	RT_SCP03_SEQ_INC_BEFORE = 0, /* card: increment, then use the new value (pySim vectors
 				      * start at 000001) */

@@ -1,6 +1,6 @@
 /* rt_scp03t — SCP03t TLV framing over rt_scp03 (SGP.02 4.1.3.3); see rt_scp03t.h.
  *
- * Layout reminders (sgp02-facts §4.3; docs/spec-notes-scp03.md):
+ * Layout reminders (sgp02-facts §4.3; docs/spec-notes.md, SCP03):
  *   84 0A   KVN KID host-challenge(8)              -> 84 L <IU response data> | 9F44 01 r
  *   85 11   SL host-cryptogram(8) C-MAC(8)         -> 85 00                   | 9F45 01 r
  *   86 L    ciphertext C-MAC(8)                    -> 86 00 | 86 L ct R-MAC   | 9F46 01 r

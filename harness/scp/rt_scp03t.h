@@ -15,7 +15,7 @@
  * in, bytes out; the caller owns the struct and calls rt_scp03t_clear().
  *
  * What the public sources say and leave open (R-MAC input, responses without data,
- * reason bytes) is in docs/spec-notes-scp03.md; the open points are struct
+ * reason bytes) is in docs/spec-notes.md, SCP03; the open points are struct
  * rt_scp03t_opts. */
 #ifndef RT_SCP03T_H
 #define RT_SCP03T_H
