@@ -39,6 +39,16 @@ const struct rt_option_def rt_option_defs[] = {
 	{ "scp03t.rmac_on_empty", { "no", "yes", NULL },
 	  "Whether an SCP03t answer without data carries an R-MAC ('86 08 <R-MAC>') or is "
 	  "'86 00' (CSDN notes, WHTY). docs/spec-notes.md, SCP03." },
+	{ "ecka.epk_form", { "b0_f0", "b0", "bare", NULL },
+	  "Form of the ephemeral public key in the '3A02' key-establishment data (GP Amd E / "
+	  "SGP.02 ES8): 7F49 { B0 point, F0 curve } (njiwa; 7F49 is constructed), 7F49 { B0 "
+	  "point }, or a bare point (WHTY). docs/spec-notes.md, ECKA." },
+	{ "ecka.receipt_padding", { "none", "pad80", NULL },
+	  "Padding of the receipt input (CMAC over the A6 template [| DR]): none (WHTY) or "
+	  "80 00.. (njiwa). docs/spec-notes.md, ECKA." },
+	{ "ecka.key_usage", { "10", "5C", NULL },
+	  "Key usage qualifier '95' in the A6 template: 10 = three keys S-ENC/S-MAC/DEK "
+	  "(default), 5C = one key. docs/spec-notes.md, ECKA." },
 	{ NULL, { NULL }, NULL },
 };
 

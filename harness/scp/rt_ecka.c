@@ -529,7 +529,7 @@ int rt_ecka_dp_key_data(struct rt_ecka_dp *dp, struct rt_buf *out, struct rt_err
 				      dp->rc, dp->rc_len, &sd, err)) != 0)
 		goto out;
 	/* SGP.02: signed with SK.DP.ECDSA (NJIWA signs with the ephemeral key instead —
-	 * see docs/spec-notes-ecka.md) */
+	 * see docs/spec-notes.md, ECKA) */
 	if ((rc = rt_ec_sign(dp->sk_dp, sd.data, sd.len, sig, err)) != 0 ||
 	    (rc = rt_tlv_put(&msg, 0x5F37, sig, sizeof(sig), err)) != 0)
 		goto out;

@@ -14,7 +14,7 @@
  * The building blocks (A6 encode/decode, SharedInfo, KDF split, receipt, DGI and ePK
  * coding, the signed data) are exported so that the Lua layer can bend any step for
  * negative cases. Where the public sources disagree the behaviour is a named option
- * (struct rt_ecka_opts) — see docs/spec-notes-ecka.md for what was found and why the
+ * (struct rt_ecka_opts) — see docs/spec-notes.md, ECKA for what was found and why the
  * defaults are what they are. Randomness (RC, DR, the ephemeral key) comes from
  * OpenSSL unless the caller passes fixed values. Key material is wiped by the
  * *_clear functions and never appears in error messages. */
