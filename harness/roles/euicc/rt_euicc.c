@@ -6,9 +6,11 @@
  * Nothing here knows the transport: the card is reached through struct rt_icc. */
 #include "roles/euicc/rt_euicc_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "roles/euicc/rt_euicc_store.h"
 #include "util/rt_log.h"
 
 /* The default ATR; docs/spec-notes.md, card interface has the sources for every byte.
@@ -37,6 +39,36 @@ const char rt_euicc_default_eid[] = "89049032123451234512345678901235";
 
 enum { RT_SW_CHAINING_NOT_SUPPORTED = 0x6884 };
 
+/* TEST ONLY: the ISD-R's SCP80 keyset 1 as manufactured, AES-128 for KIc and KID (the
+ * algorithm SGP.11's test keysets use per njiwa, facts §1.3/§1.4). Ascending bytes;
+ * sut/reference*.yaml declare the same keys. */
+const struct rt_euicc_scp80_init rt_euicc_default_scp80 = {
+	.kvn = 0x01,
+	.kic_alg = RT_SCP80_ALG_AES_CBC,
+	.kid_alg = RT_SCP80_ALG_AES_CMAC,
+	.kic = { 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B, 0x0C,
+		 0x0D, 0x0E, 0x0F },
+	.kid = { 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C,
+		 0x1D, 0x1E, 0x1F },
+	.dek = { 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28, 0x29, 0x2A, 0x2B, 0x2C,
+		 0x2D, 0x2E, 0x2F },
+	.key_len = 16,
+};
+
+const struct rt_euicc_fault_name rt_euicc_fault_names[] = {
+	{ "por_bad_cc", RT_EUICC_FAULT_POR_BAD_CC },
+	{ "no_por", RT_EUICC_FAULT_NO_POR },
+	{ "accept_replay", RT_EUICC_FAULT_ACCEPT_REPLAY },
+	{ "forget_notification", RT_EUICC_FAULT_FORGET_NOTIF },
+	{ "ignore_pol1", RT_EUICC_FAULT_IGNORE_POL1 },
+	{ "bad_receipt", RT_EUICC_FAULT_BAD_RECEIPT },
+	{ "no_refresh", RT_EUICC_FAULT_NO_REFRESH },
+	{ "bad_eid", RT_EUICC_FAULT_BAD_EID },
+	{ "ignore_memory", RT_EUICC_FAULT_IGNORE_MEMORY },
+	{ "scp03t_no_mac_check", RT_EUICC_FAULT_SCP03T_NO_MAC_CHECK },
+	{ NULL, 0 },
+};
+
 void rt_euicc_config_default(struct rt_euicc_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -44,7 +76,83 @@ void rt_euicc_config_default(struct rt_euicc_config *cfg)
 	memcpy(cfg->atr, rt_euicc_default_atr, rt_euicc_default_atr_len);
 	cfg->atr_len = rt_euicc_default_atr_len;
 	cfg->t0_get_response = 0;
+	cfg->mem_total = 256u << 10;
+	cfg->scp80[0] = rt_euicc_default_scp80;
+	cfg->n_scp80 = 1;
+	cfg->notif_retries = 3;
+	snprintf(cfg->curve, sizeof(cfg->curve), "prime256v1");
+	snprintf(cfg->ci_curve, sizeof(cfg->ci_curve), "prime256v1");
 }
+
+int rt_euicc_put_tlv(struct rt_euicc_resp *r, uint32_t tag, const uint8_t *v, size_t n)
+{
+	uint8_t hdr[8];
+	size_t h = 0;
+
+	/* Tag bytes big-endian (1-3), then an ISO 7816-4 / X.690 definite length. */
+	if (tag > 0xFFFF)
+		hdr[h++] = (uint8_t)(tag >> 16);
+	if (tag > 0xFF)
+		hdr[h++] = (uint8_t)(tag >> 8);
+	hdr[h++] = (uint8_t)tag;
+	if (n < 0x80) {
+		hdr[h++] = (uint8_t)n;
+	} else if (n < 0x100) {
+		hdr[h++] = 0x81;
+		hdr[h++] = (uint8_t)n;
+	} else if (n < 0x10000) {
+		hdr[h++] = 0x82;
+		hdr[h++] = (uint8_t)(n >> 8);
+		hdr[h++] = (uint8_t)n;
+	} else {
+		return -1;
+	}
+	if (r->len + h + n > sizeof(r->data))
+		return -1;
+	if (n)
+		memmove(r->data + r->len + h, v, n);
+	memcpy(r->data + r->len, hdr, h);
+	r->len += h + n;
+	return 0;
+}
+
+/* The state as manufactured: keysets and parameters from the configuration. */
+static void rt_euicc_state_fresh(struct rt_euicc *card)
+{
+	size_t i;
+
+	rt_euicc_state_init(&card->st, card->cfg.mem_total);
+	for (i = 0; i < card->cfg.n_scp80 && i < RT_EUICC_MAX_SCP80; i++) {
+		const struct rt_euicc_scp80_init *k = &card->cfg.scp80[i];
+		struct rt_euicc_scp80_keyset *d = &card->st.scp80[i];
+
+		d->kvn = k->kvn;
+		d->kic_alg = k->kic_alg;
+		d->kid_alg = k->kid_alg;
+		memcpy(d->kic, k->kic, sizeof(d->kic));
+		memcpy(d->kid, k->kid, sizeof(d->kid));
+		memcpy(d->dek, k->dek, sizeof(d->dek));
+		d->kic_len = d->kid_len = d->dek_len = k->key_len;
+	}
+	if (card->cfg.smsr_addr_len <= sizeof(card->st.smsr_addr)) {
+		memcpy(card->st.smsr_addr, card->cfg.smsr_addr, card->cfg.smsr_addr_len);
+		card->st.smsr_addr_len = (uint8_t)card->cfg.smsr_addr_len;
+	}
+}
+
+int rt_euicc_commit(struct rt_euicc *card)
+{
+	struct rt_err err = { 0 };
+	int rc;
+
+	if (!card->state_path)
+		return 0;
+	rc = rt_euicc_store_save(card->state_path, &card->st, &err);
+	if (rc)
+		rt_log(RT_LOG_ERROR, "euicc: cannot save the card state: %s", err.msg);
+	return rc;
+}
+
 
 int rt_euicc_atr_check(const uint8_t *atr, size_t len, struct rt_err *err)
 {
@@ -111,6 +219,7 @@ int rt_euicc_new(const struct rt_euicc_config *cfg, struct rt_euicc **out, struc
 	}
 	card->cfg = *cfg;
 	card->cfg.eid[RT_EID_DIGITS] = '\0';
+	card->cfg.state_path = NULL; /* the card keeps its own copy */
 	rc = rt_eid_from_digits(card->cfg.eid, card->eid, err);
 	if (!rc)
 		rc = rt_eid_validate(card->eid, sizeof(card->eid), err);
@@ -118,17 +227,41 @@ int rt_euicc_new(const struct rt_euicc_config *cfg, struct rt_euicc **out, struc
 		rt_err_wrap(err, "eUICC configuration");
 		goto out;
 	}
+	rt_euicc_state_fresh(card);
+	if (cfg->state_path) {
+		card->state_path = strdup(cfg->state_path);
+		if (!card->state_path) {
+			rc = rt_err_set(err, RT_ENOMEM, "allocating the eUICC");
+			goto out;
+		}
+		/* A card that was used before resumes from its file; a new one writes the
+		 * state it was manufactured with. */
+		rc = rt_euicc_store_load(card->state_path, &card->st, err);
+		if (rc == RT_ENOENT)
+			rc = rt_euicc_store_save(card->state_path, &card->st, err);
+		if (rc) {
+			rt_err_wrap(err, "eUICC state %s", card->state_path);
+			goto out;
+		}
+	}
 	*out = card;
 	card = NULL;
 out:
-	free(card);
+	rt_euicc_free(card);
 	return rc;
 }
 
 void rt_euicc_free(struct rt_euicc *card)
 {
+	if (!card)
+		return;
+	rt_euicc_isdp_sessions_free(card);
+	rt_euicc_ota_free(card);
+	rt_euicc_state_free(&card->st);
+	free(card->state_path);
 	free(card);
 }
+
 
 /* --- power ------------------------------------------------------------------------- */
 
@@ -136,10 +269,19 @@ static void rt_euicc_clear_volatile(struct rt_euicc *card)
 {
 	/* ISO 7816-4 5.4.2: after reset only the basic channel is open; SGP.02 does not
 	 * make the ISD-R the default application, so nothing of ours is selected. */
+	size_t i;
+
 	memset(card->ch, 0, sizeof(card->ch));
+	for (i = 0; i < RT_EUICC_CHANNELS; i++)
+		card->ch[i].isdp = -1;
 	card->ch[0].open = 1;
 	card->pending.active = 0;
+	/* Secure channel sessions, proactive commands and partial SMS do not survive a
+	 * reset (GP CS 10.2: a session ends with the card session). */
+	rt_euicc_isdp_sessions_free(card);
+	rt_euicc_cat_reset(card);
 }
+
 
 static int rt_euicc_reset(void *vcard, uint8_t *atr, size_t *atr_len)
 {
@@ -170,8 +312,8 @@ static uint16_t rt_cmd_select(struct rt_euicc *card, struct rt_euicc_channel *ch
 {
 	const struct rt_capdu *a = cmd->apdu;
 	const struct rt_euicc_app *app;
+	int isdp;
 
-	(void)card;
 	/* P1 '04': select by DF name (AID). Selection by file identifier or path belongs
 	 * to the profile's file system, which the seed does not have. */
 	if (a->p1 != 0x04)
@@ -182,11 +324,12 @@ static uint16_t rt_cmd_select(struct rt_euicc *card, struct rt_euicc_channel *ch
 	/* ISO 7816-5: an AID is 5 to 16 bytes; no data at all is a length error. */
 	if (a->lc == 0 || a->lc > 16)
 		return RT_SW_WRONG_LENGTH;
-	app = rt_euicc_app_find(a->data, a->lc);
+	app = rt_euicc_app_find(card, a->data, a->lc, &isdp);
 	if (!app)
 		return RT_SW_FILE_NOT_FOUND; /* the current selection stays (ISO 7816-4 7.1.1) */
 	ch->selected = app;
-	if (a->p2 == 0x00 && app->fci(app, resp))
+	ch->isdp = isdp;
+	if (a->p2 == 0x00 && app->fci(card, app, isdp, resp))
 		return RT_SW_UNKNOWN;
 	return RT_SW_OK;
 }
@@ -230,6 +373,11 @@ static uint16_t rt_cmd_get_response(struct rt_euicc *card, struct rt_euicc_chann
 static const struct rt_euicc_ins rt_card_cmds[] = {
 	{ RT_EUICC_CLA_ISO, 0xA4, "SELECT", rt_cmd_select },
 	{ RT_EUICC_CLA_ISO, 0xC0, "GET RESPONSE", rt_cmd_get_response },
+	/* CAT, TS 102 221 10.1.2 / TS 102 223: class '80' commands of the toolkit. */
+	{ RT_EUICC_CLA_GP, 0x10, "TERMINAL PROFILE", rt_euicc_cmd_terminal_profile },
+	{ RT_EUICC_CLA_GP, 0xC2, "ENVELOPE", rt_euicc_cmd_envelope },
+	{ RT_EUICC_CLA_GP, 0x12, "FETCH", rt_euicc_cmd_fetch },
+	{ RT_EUICC_CLA_GP, 0x14, "TERMINAL RESPONSE", rt_euicc_cmd_terminal_response },
 };
 
 /* --- dispatcher -------------------------------------------------------------------- */
@@ -292,9 +440,9 @@ static int rt_ins_known(enum rt_euicc_cla_class cls, uint8_t ins)
 	if (rt_find_ins(rt_card_cmds, sizeof(rt_card_cmds) / sizeof(rt_card_cmds[0]), cls, ins))
 		return 1;
 	for (i = 0; i < rt_euicc_napps; i++)
-		if (rt_find_ins(rt_euicc_apps[i].cmds, rt_euicc_apps[i].ncmds, cls, ins))
+		if (rt_euicc_app_ins(rt_euicc_apps[i], cls, ins))
 			return 1;
-	return 0;
+	return rt_euicc_app_ins(&rt_euicc_app_isdp, cls, ins) != NULL;
 }
 
 /* Runs one command; returns SW, fills resp; *is_get_response tells the caller not to
@@ -376,8 +524,12 @@ static int rt_euicc_process(void *vcard, const uint8_t *capdu, size_t clen, uint
 		return RT_ENOMEM;
 	resp->len = 0;
 	sw = rt_euicc_dispatch(card, &a, resp, &is_gr);
-	if (sw != RT_SW_OK && (sw >> 8) != 0x61)
+	if (sw != RT_SW_OK && (sw >> 8) != 0x61 && (sw >> 8) != 0x91)
 		resp->len = 0; /* errors carry no data */
+	/* TS 102 221 7.4.2.2: with a proactive command pending the card answers '91 xx'
+	 * (xx = its length) where it would say '90 00'. */
+	if (sw == RT_SW_OK && card->proactive.count && !card->proactive.fetched)
+		sw = (uint16_t)(RT_SW_PROACTIVE | (card->proactive.len[card->proactive.head] & 0xFF));
 	if (is_gr || resp->len == 0) {
 		rc = rt_euicc_put(rapdu, cap, rlen, resp->data, resp->len, sw);
 	} else if (card->cfg.t0_get_response) {
@@ -401,6 +553,35 @@ static int rt_euicc_process(void *vcard, const uint8_t *capdu, size_t clen, uint
 	}
 	free(resp);
 	return rc;
+}
+
+uint16_t rt_euicc_exec(struct rt_euicc *card, const struct rt_euicc_app *app, int isdp,
+		       const uint8_t *capdu, size_t clen, struct rt_euicc_resp *resp)
+{
+	struct rt_euicc_channel ch = { 1, app, isdp };
+	struct rt_capdu a;
+	struct rt_cla_info ci;
+	struct rt_euicc_cmd cmd;
+	const struct rt_euicc_ins *e;
+
+	resp->len = 0;
+	if (rt_capdu_parse(capdu, clen, &a, NULL) != 0)
+		return RT_SW_WRONG_LENGTH;
+	ci = rt_cla_decode(a.cla);
+	if (ci.cls == RT_EUICC_CLA_INVALID)
+		return RT_SW_CLA_NOT_SUPPORTED;
+	cmd.apdu = &a;
+	cmd.cls = ci.cls;
+	cmd.channel = ci.channel;
+	/* TS 102 226 5.1: the commands of a script run in the addressed security domain,
+	 * which the TAR fixed; card-level commands (SELECT...) are not part of it. */
+	e = rt_euicc_app_ins(app, ci.cls, a.ins);
+	if (e)
+		return e->fn(card, &ch, &cmd, resp);
+	if (rt_ins_known(ci.cls, a.ins))
+		return RT_SW_INS_NOT_SUPPORTED;
+	return rt_ins_known(RT_EUICC_CLA_INVALID, a.ins) ? RT_SW_CLA_NOT_SUPPORTED
+							 : RT_SW_INS_NOT_SUPPORTED;
 }
 
 static const struct rt_icc_ops rt_euicc_icc_ops = {

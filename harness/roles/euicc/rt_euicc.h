@@ -15,12 +15,44 @@
 #include <stdint.h>
 
 #include "codec/rt_eid.h"
+#include "roles/euicc/rt_euicc_state.h"
 #include "transport/rt_card.h"
 #include "transport/rt_icc.h"
 #include "util/rt_err.h"
 
 /* GET RESPONSE chunks are at most 256 bytes (ISO 7816-4 5.1: short Le). */
 #define RT_EUICC_T0_CHUNK_MAX 256
+
+/* An initial SCP80 keyset of the ISD-R (personality). */
+struct rt_euicc_scp80_init {
+	uint8_t kvn;               /* 01..0F */
+	enum rt_scp80_alg kic_alg; /* e.g. RT_SCP80_ALG_AES_CBC */
+	enum rt_scp80_alg kid_alg; /* e.g. RT_SCP80_ALG_AES_CMAC */
+	uint8_t kic[32], kid[32], dek[32];
+	uint8_t key_len;
+};
+
+/* Fault-injection knobs: each makes the card break one rule on purpose, so the harness's
+ * self-tests can show that the matching cases turn into FAIL. Names (for personality
+ * files and `rsptest card serve --fault NAME`) are in rt_euicc_fault_names. */
+enum rt_euicc_fault {
+	RT_EUICC_FAULT_POR_BAD_CC = 1u << 0,      /* PoR with a corrupted CC */
+	RT_EUICC_FAULT_NO_POR = 1u << 1,          /* never send a PoR */
+	RT_EUICC_FAULT_ACCEPT_REPLAY = 1u << 2,   /* ignore the SCP80 counter check */
+	RT_EUICC_FAULT_FORGET_NOTIF = 1u << 3,    /* never send notifications */
+	RT_EUICC_FAULT_IGNORE_POL1 = 1u << 4,     /* disable/delete despite POL1 */
+	RT_EUICC_FAULT_BAD_RECEIPT = 1u << 5,     /* key establishment with a wrong receipt */
+	RT_EUICC_FAULT_NO_REFRESH = 1u << 6,      /* no REFRESH after enable/disable */
+	RT_EUICC_FAULT_BAD_EID = 1u << 7,         /* report an EID with wrong check digits */
+	RT_EUICC_FAULT_IGNORE_MEMORY = 1u << 8,   /* create ISD-Ps beyond the capacity */
+	RT_EUICC_FAULT_SCP03T_NO_MAC_CHECK = 1u << 9, /* accept SCP03t segments with a bad MAC */
+};
+
+struct rt_euicc_fault_name {
+	const char *name;
+	unsigned bit;
+};
+extern const struct rt_euicc_fault_name rt_euicc_fault_names[]; /* NULL-terminated */
 
 struct rt_euicc_config {
 	/* SGP.02 2.2.2: 32 decimal digits starting "89"; last two are SGP.29 check digits. */
@@ -32,6 +64,29 @@ struct rt_euicc_config {
 	 * at most this many bytes (T=0 style, TS 102 221 7.3.1.1.4), so that a terminal's
 	 * 61xx handling can be exercised. */
 	unsigned t0_get_response;
+
+	/* Persistence: the state file (written atomically after every change), or NULL to
+	 * keep the state in memory only. An existing file is loaded at rt_euicc_new. */
+	const char *state_path;
+	/* The card as manufactured (used when there is no state file yet). */
+	uint32_t mem_total;                   /* profile memory in bytes */
+	struct rt_euicc_scp80_init scp80[RT_EUICC_MAX_SCP80];
+	size_t n_scp80;
+	uint8_t smsr_addr[RT_EUICC_PARAM_MAX]; /* initial SM-SR addressing parameters */
+	size_t smsr_addr_len;
+
+	/* ECASD (SGP.02 2.2.3): key agreement key, its certificate, the CI's public key. */
+	char curve[24];                       /* "prime256v1" or "brainpoolP256r1" */
+	uint8_t ecasd_sk[32];                 /* SK.ECASD.ECKA (0 length = none) */
+	size_t ecasd_sk_len;
+	uint8_t ecasd_cert[1024];             /* CERT.ECASD.ECKA (7F21) */
+	size_t ecasd_cert_len;
+	uint8_t pk_ci[65];                    /* PK.CI.ECDSA, uncompressed point */
+	size_t pk_ci_len;
+	char ci_curve[24];
+
+	unsigned notif_retries;               /* MO SMS attempts before roll-back */
+	unsigned faults;                      /* enum rt_euicc_fault bits */
 };
 
 struct rt_euicc;
@@ -39,10 +94,15 @@ struct rt_euicc;
 /* The default ATR (with its TCK) and its length; see docs/spec-notes.md, card interface. */
 extern const uint8_t rt_euicc_default_atr[];
 extern const size_t rt_euicc_default_atr_len;
+/* The default ISD-R SCP80 keyset: TEST ONLY keys, also in sut/reference*.yaml. */
+extern const struct rt_euicc_scp80_init rt_euicc_default_scp80;
+
 /* A public example EID whose check digits are valid (mod 97 == 1). */
 extern const char rt_euicc_default_eid[];
 
-/* Fills cfg with the defaults: rt_euicc_default_eid, rt_euicc_default_atr, no T=0 mode. */
+/* Fills cfg with the defaults: rt_euicc_default_eid, rt_euicc_default_atr, no T=0 mode,
+ * 256 KiB of profile memory, one AES-128 SCP80 keyset (KVN 01) with the published test
+ * keys of rt_euicc_default_scp80, no ECASD keys, no state file, 3 notification retries. */
 void rt_euicc_config_default(struct rt_euicc_config *cfg);
 
 /* Checks an ATR's structure (ISO 7816-3 8.2): interface bytes and historical bytes

@@ -14,78 +14,60 @@ static const uint8_t rt_aid_isdr[] = { 0xA0, 0x00, 0x00, 0x05, 0x59, 0x10, 0x10,
 static const uint8_t rt_aid_ecasd[] = { 0xA0, 0x00, 0x00, 0x05, 0x59, 0x10, 0x10, 0xFF,
 					0xFF, 0xFF, 0xFF, 0x89, 0x00, 0x00, 0x02, 0x00 };
 
-/* Writes tag, a one-byte length and value; 0 or -1 when it does not fit. Short forms only
- * (every object here is < 128 bytes). */
-static int rt_put_tlv(struct rt_euicc_resp *r, uint16_t tag, const uint8_t *v, size_t n)
-{
-	size_t need = (tag > 0xFF ? 2u : 1u) + 1u + n;
-
-	if (n > 127 || r->len + need > sizeof(r->data))
-		return -1;
-	if (tag > 0xFF)
-		r->data[r->len++] = (uint8_t)(tag >> 8);
-	r->data[r->len++] = (uint8_t)tag;
-	r->data[r->len++] = (uint8_t)n;
-	if (n)
-		memcpy(r->data + r->len, v, n);
-	r->len += n;
-	return 0;
-}
-
 /* GP Card Spec 2.3 11.9.3.1 (SELECT response for a Security Domain, from memory, see
  * docs/spec-notes.md, card interface): '6F' FCI template { '84' AID, 'A5' proprietary data {
  * '9F65' maximum length of data field in a command message } }. The optional '73'
  * Security Domain Management Data and '9F6E' are left out until a source confirms
  * their content. */
-static int rt_fci_sd(const struct rt_euicc_app *app, struct rt_euicc_resp *r)
+int rt_euicc_fci_sd(const uint8_t *aid, size_t aid_len, struct rt_euicc_resp *r)
 {
 	static const uint8_t max_cmd_len[] = { 0xFF }; /* short APDUs: 255 data bytes */
 	struct rt_euicc_resp prop = { .len = 0 };
 	struct rt_euicc_resp fci = { .len = 0 };
 
-	if (rt_put_tlv(&prop, 0x9F65, max_cmd_len, sizeof(max_cmd_len)) ||
-	    rt_put_tlv(&fci, 0x84, app->aid, app->aid_len) ||
-	    rt_put_tlv(&fci, 0xA5, prop.data, prop.len) ||
-	    rt_put_tlv(r, 0x6F, fci.data, fci.len))
+	if (rt_euicc_put_tlv(&prop, 0x9F65, max_cmd_len, sizeof(max_cmd_len)) ||
+	    rt_euicc_put_tlv(&fci, 0x84, aid, aid_len) ||
+	    rt_euicc_put_tlv(&fci, 0xA5, prop.data, prop.len) ||
+	    rt_euicc_put_tlv(r, 0x6F, fci.data, fci.len))
 		return -1;
 	return 0;
 }
 
-/* --- GET DATA ----------------------------------------------------------------------- */
+static int rt_fci_fixed(struct rt_euicc *card, const struct rt_euicc_app *app, int isdp,
+			struct rt_euicc_resp *r)
+{
+	(void)card;
+	(void)isdp;
+	return rt_euicc_fci_sd(app->aid, app->aid_len, r);
+}
 
-/* One data object GET DATA can return: P1P2 is its tag (GP Card Spec 11.3.2.1). */
-struct rt_get_data_obj {
-	uint16_t tag;
-	int (*build)(struct rt_euicc *card, struct rt_euicc_resp *r);
-};
+/* --- GET DATA ----------------------------------------------------------------------- */
 
 /* SGP.02 2.2.2 / 5.1 of the facts: the ECASD holds the EID; GET DATA '5A' answers
  * '5A' '10' <EID, 16 bytes BCD>. */
 static int rt_obj_eid(struct rt_euicc *card, struct rt_euicc_resp *r)
 {
-	return rt_put_tlv(r, 0x5A, card->eid, sizeof(card->eid));
+	uint8_t eid[RT_EID_LEN];
+
+	memcpy(eid, card->eid, sizeof(eid));
+	/* Fault knob: a card that reports an EID whose check digits are wrong. */
+	if (card->cfg.faults & RT_EUICC_FAULT_BAD_EID)
+		eid[RT_EID_LEN - 1] ^= 0x01;
+	return rt_euicc_put_tlv(r, 0x5A, eid, sizeof(eid));
 }
 
-static const struct rt_get_data_obj rt_ecasd_objs[] = {
+static const struct rt_euicc_get_data_obj rt_ecasd_objs[] = {
 	{ 0x005A, rt_obj_eid },
 };
 
-/* The ISD-R answers GET DATA too (it is a GP Security Domain); no object is served yet,
- * so every tag is "referenced data not found". */
-static const struct rt_get_data_obj rt_isdr_objs[1] = { { 0, NULL } };
-
-static uint16_t rt_get_data(struct rt_euicc *card, const struct rt_euicc_cmd *cmd,
-			    struct rt_euicc_resp *resp, const struct rt_get_data_obj *objs,
-			    size_t nobjs)
+uint16_t rt_euicc_get_data(struct rt_euicc *card, const struct rt_euicc_cmd *cmd,
+			   struct rt_euicc_resp *resp, const struct rt_euicc_get_data_obj *objs,
+			   size_t nobjs)
 {
 	const struct rt_capdu *a = cmd->apdu;
 	uint16_t tag = (uint16_t)(a->p1 << 8 | a->p2);
 	size_t i;
 
-	/* GP Card Spec 11.3.1: GET DATA for a single object is case 2 (no command data);
-	 * the tag-list form ('BF30' with '5C') arrives with the SGP.02 audit, later. */
-	if (a->lc != 0)
-		return RT_SW_WRONG_LENGTH;
 	for (i = 0; i < nobjs; i++) {
 		if (!objs[i].build || objs[i].tag != tag)
 			continue;
@@ -101,16 +83,11 @@ static uint16_t rt_ecasd_get_data(struct rt_euicc *card, struct rt_euicc_channel
 				  const struct rt_euicc_cmd *cmd, struct rt_euicc_resp *resp)
 {
 	(void)ch;
-	return rt_get_data(card, cmd, resp, rt_ecasd_objs,
-			   sizeof(rt_ecasd_objs) / sizeof(rt_ecasd_objs[0]));
-}
-
-static uint16_t rt_isdr_get_data(struct rt_euicc *card, struct rt_euicc_channel *ch,
-				 const struct rt_euicc_cmd *cmd, struct rt_euicc_resp *resp)
-{
-	(void)ch;
-	return rt_get_data(card, cmd, resp, rt_isdr_objs,
-			   sizeof(rt_isdr_objs) / sizeof(rt_isdr_objs[0]));
+	/* GP Card Spec 11.3.1: GET DATA for a single object is case 2 (no command data). */
+	if (cmd->apdu->lc != 0)
+		return RT_SW_WRONG_LENGTH;
+	return rt_euicc_get_data(card, cmd, resp, rt_ecasd_objs,
+				 sizeof(rt_ecasd_objs) / sizeof(rt_ecasd_objs[0]));
 }
 
 /* GP Card Spec 11.3: GET DATA is sent with CLA '80' (GP) and, for interindustry objects
@@ -120,35 +97,49 @@ static const struct rt_euicc_ins rt_ecasd_cmds[] = {
 	{ RT_EUICC_CLA_ISO, 0xCA, "GET DATA", rt_ecasd_get_data },
 };
 
-static const struct rt_euicc_ins rt_isdr_cmds[] = {
-	{ RT_EUICC_CLA_GP, 0xCA, "GET DATA", rt_isdr_get_data },
-	{ RT_EUICC_CLA_ISO, 0xCA, "GET DATA", rt_isdr_get_data },
+const struct rt_euicc_app rt_euicc_app_isdr = {
+	"ISD-R", rt_aid_isdr, sizeof(rt_aid_isdr), rt_fci_fixed, rt_euicc_isdr_cmds, 0,
+};
+static const struct rt_euicc_app rt_euicc_app_ecasd = {
+	"ECASD", rt_aid_ecasd, sizeof(rt_aid_ecasd), rt_fci_fixed, rt_ecasd_cmds,
+	sizeof(rt_ecasd_cmds) / sizeof(rt_ecasd_cmds[0]),
 };
 
-const struct rt_euicc_app rt_euicc_apps[] = {
-	{ "ISD-R", rt_aid_isdr, sizeof(rt_aid_isdr), rt_fci_sd, rt_isdr_cmds,
-	  sizeof(rt_isdr_cmds) / sizeof(rt_isdr_cmds[0]) },
-	{ "ECASD", rt_aid_ecasd, sizeof(rt_aid_ecasd), rt_fci_sd, rt_ecasd_cmds,
-	  sizeof(rt_ecasd_cmds) / sizeof(rt_ecasd_cmds[0]) },
-};
+/* The applications with a fixed AID; ISD-Ps are found in the state. */
+const struct rt_euicc_app *const rt_euicc_apps[] = { &rt_euicc_app_isdr, &rt_euicc_app_ecasd };
 const size_t rt_euicc_napps = sizeof(rt_euicc_apps) / sizeof(rt_euicc_apps[0]);
 
-const struct rt_euicc_app *rt_euicc_app_find(const uint8_t *aid, size_t len)
+const struct rt_euicc_app *rt_euicc_app_find(struct rt_euicc *card, const uint8_t *aid,
+					     size_t len, int *isdp)
 {
+	struct rt_euicc_isdp *p;
 	size_t i;
 
+	*isdp = -1;
 	for (i = 0; i < rt_euicc_napps; i++)
-		if (rt_euicc_apps[i].aid_len == len && memcmp(rt_euicc_apps[i].aid, aid, len) == 0)
-			return &rt_euicc_apps[i];
-	return NULL;
+		if (rt_euicc_apps[i]->aid_len == len && memcmp(rt_euicc_apps[i]->aid, aid, len) == 0)
+			return rt_euicc_apps[i];
+	p = rt_euicc_isdp_by_aid(&card->st, aid, len);
+	/* GP CS 11.9.2.1: an application in state INSTALLED is not selectable. */
+	if (!p || p->state == RT_ISDP_INSTALLED)
+		return NULL;
+	*isdp = (int)(p - card->st.isdp);
+	return &rt_euicc_app_isdp;
 }
 
 const struct rt_euicc_ins *rt_euicc_app_ins(const struct rt_euicc_app *app,
 					    enum rt_euicc_cla_class cls, uint8_t ins)
 {
-	size_t i;
+	size_t i, n;
 
-	for (i = 0; app && i < app->ncmds; i++)
+	if (!app)
+		return NULL;
+	/* The ISD-R and ISD-P command tables live in their own files; their sizes are
+	 * exported as variables (a const initialiser cannot read them). */
+	n = app == &rt_euicc_app_isdr ? rt_euicc_isdr_ncmds
+	    : app == &rt_euicc_app_isdp ? rt_euicc_isdp_ncmds
+					: app->ncmds;
+	for (i = 0; i < n; i++)
 		if (app->cmds[i].cls == cls && app->cmds[i].ins == ins)
 			return &app->cmds[i];
 	return NULL;
