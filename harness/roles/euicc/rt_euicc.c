@@ -558,7 +558,7 @@ static int rt_euicc_process(void *vcard, const uint8_t *capdu, size_t clen, uint
 uint16_t rt_euicc_exec(struct rt_euicc *card, const struct rt_euicc_app *app, int isdp,
 		       const uint8_t *capdu, size_t clen, struct rt_euicc_resp *resp)
 {
-	struct rt_euicc_channel ch = { 1, app, isdp };
+	struct rt_euicc_channel ch = { 2, app, isdp }; /* 2: the OTA executor (rt_euicc_from_ota) */
 	struct rt_capdu a;
 	struct rt_cla_info ci;
 	struct rt_euicc_cmd cmd;

@@ -55,7 +55,7 @@ struct rt_euicc_app;
 /* One logical channel's state (ISO 7816-4 5.4.2: each channel has its own current
  * application). */
 struct rt_euicc_channel {
-	int open;
+	int open;               /* 1: a channel of the contact interface; 2: the OTA executor */
 	const struct rt_euicc_app *selected; /* NULL: nothing of ours selected */
 	int isdp;                            /* selected ISD-P's index in st.isdp, or -1 */
 };
@@ -141,6 +141,13 @@ const struct rt_euicc_app *rt_euicc_app_find(struct rt_euicc *card, const uint8_
 /* Appends tag (1-3 bytes), a BER length (up to 82 xx xx) and value to r. 0, or -1 when
  * it does not fit. */
 int rt_euicc_put_tlv(struct rt_euicc_resp *r, uint32_t tag, const uint8_t *v, size_t n);
+
+/* 1 when a command arrived through the OTA path (SCP80-authenticated script run by
+ * rt_euicc_exec), 0 on the contact interface. */
+static inline int rt_euicc_from_ota(const struct rt_euicc_channel *ch)
+{
+	return ch->open == 2;
+}
 
 /* Runs one C-APDU for an application as if it were selected (the OTA path: a script
  * addressed by TAR runs its commands in that security domain, TS 102 226 5.1). */
