@@ -201,6 +201,30 @@ static void rt_case_step(lua_State *L, struct rt_case_exec *ex, int vars_idx)
 		lua_pop(L, 1);
 }
 
+/* Runs the functions registered with rt.case.defer, last first; each under its own
+ * protected call so one failing cleanup does not skip the others. Returns the first
+ * failure in res (outcome RT_LUA_OK when all ran). */
+static void rt_case_cleanup(lua_State *L, struct rt_case_exec *ex, struct rt_lua_result *res)
+{
+	struct rt_lua_result one;
+	lua_Integer i, n;
+
+	res->outcome = RT_LUA_OK;
+	lua_getfield(L, LUA_REGISTRYINDEX, "rt.deferred");
+	if (!lua_istable(L, -1)) {
+		lua_pop(L, 1);
+		return;
+	}
+	n = (lua_Integer)lua_rawlen(L, -1);
+	for (i = n; i >= 1; i--) {
+		rt_trace_line(ex->trace, "--- cleanup %lld", (long long)(n - i + 1));
+		lua_rawgeti(L, -1, i);
+		if (rt_lua_pcall(L, 0, 0, &one) != RT_LUA_OK && res->outcome == RT_LUA_OK)
+			*res = one;
+	}
+	lua_pop(L, 1);
+}
+
 /* The body of a case, run under one protected call. Lua: [exec] -> []. */
 static int rt_case_body(lua_State *L)
 {
@@ -401,7 +425,23 @@ static void rt_run_one(struct rt_run *run, const struct rt_case *c, struct rt_re
 	}
 	lua_pushcfunction(L, rt_case_body);
 	lua_pushlightuserdata(L, &ex);
-	switch (rt_lua_pcall(L, 1, 0, &lres)) {
+	rt_lua_pcall(L, 1, 0, &lres);
+	{
+		/* Cleanups run whatever happened; the case's deadline still applies to them
+		 * but gets a grace period so a timed-out case can still clean up. */
+		struct rt_lua_result cres;
+
+		ctx.deadline = rt_time_s() + 10.0;
+		ctx.interrupted = NULL;
+		rt_case_cleanup(L, &ex, &cres);
+		if (lres.outcome == RT_LUA_OK && cres.outcome != RT_LUA_OK) {
+			snprintf(ex.phase, sizeof(ex.phase), "cleanup");
+			lres = cres;
+			lres.outcome = RT_LUA_ERROR;
+			ex.step = NULL;
+		}
+	}
+	switch (lres.outcome) {
 	case RT_LUA_OK:
 		rt_result_set(r, RT_VERDICT_PASS, NULL, NULL);
 		break;

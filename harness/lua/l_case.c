@@ -4,6 +4,7 @@
  * verdicts, and seeded randomness. Values live in the per-case struct rt_lua_ctx and in
  * the registry (fields "rt.sut" and "rt.vars", set by the runner). */
 #include <string.h>
+#include <time.h>
 
 #include <lauxlib.h>
 #include <lua.h>
@@ -63,6 +64,40 @@ static int l_case_option(lua_State *L)
 	lua_getfield(L, -1, name);
 	if (lua_isnil(L, -1))
 		return luaL_error(L, "unknown option '%s' (rsptest options lists them)", name);
+	return 1;
+}
+
+/* case.defer(fn) — runs fn after the case, whatever its verdict (last registered, first
+ * run), like a test framework's finalizer: fixtures use it to delete what they created.
+ * A failing cleanup turns a PASS into an ERROR. Lua: [fn] -> []. */
+static int l_case_defer(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TFUNCTION);
+	lua_getfield(L, LUA_REGISTRYINDEX, "rt.deferred");
+	if (!lua_istable(L, -1)) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_pushvalue(L, -1);
+		lua_setfield(L, LUA_REGISTRYINDEX, "rt.deferred");
+	}
+	lua_pushvalue(L, 1);
+	lua_seti(L, -2, (lua_Integer)luaL_len(L, -2) + 1);
+	return 0;
+}
+
+/* case.time_ms() -> wall-clock milliseconds since 1970 (recorded in the evidence):
+ * for values that must grow across cases and runs, such as SCP80 counters. */
+static int l_case_time_ms(lua_State *L)
+{
+	struct rt_lua_ctx *ctx = rt_lua_ctx(L);
+	struct timespec ts;
+	lua_Integer ms;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ms = (lua_Integer)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (ctx->trace)
+		rt_trace_line(ctx->trace, "time_ms %lld", (long long)ms);
+	lua_pushinteger(L, ms);
 	return 1;
 }
 
@@ -137,6 +172,7 @@ static const luaL_Reg l_case_funcs[] = {
 	{ "id", l_case_id },	   { "card", l_case_card },
 	{ "sut", l_case_sut },	   { "vars", l_case_vars },
 	{ "option", l_case_option },
+	{ "defer", l_case_defer },	   { "time_ms", l_case_time_ms },
 	{ "fail", rt_lua_fail_cfunc },   { "log", l_case_log },
 	{ "evidence", l_case_evidence }, { "random", l_case_random },
 	{ "seed", l_case_seed },   { "clock", l_case_clock },

@@ -34,6 +34,14 @@ printf 'name: opt\nrole: euicc\ncard: { transport: loop }\noptions:\n  scp80.aes
 check "a SUT's option reaches the case; an unknown name is an ERROR at that step" \
   grep -q "^ERROR OPT-001 .*step 2 .*unknown option 'no.such.option'" "$WORK/optout"
 
+"$RSPTEST" run --report-dir "$WORK/clrep" "$HERE/cases/cleanup" >"$WORK/clout" 2>&1
+check "a case failing in a step still runs its cleanups" grep -q '^FAIL  CLEAN-001' "$WORK/clout"
+check "cleanups run last-registered first" \
+  sh -c "grep -n 'print: cleanup' '$WORK/clrep/cleanup/CLEAN-001.trace.txt' | head -1 | grep -q second-registered"
+check "cleanups see the case's variables" grep -q 'print: cleanup first-registered seen' "$WORK/clrep/cleanup/CLEAN-001.trace.txt"
+check "a failing cleanup is an ERROR" grep -q '^ERROR CLEAN-002 .*cleanup: .*cleanup broke' "$WORK/clout"
+check "time_ms works" grep -q '^PASS  CLEAN-003' "$WORK/clout"
+
 cat >"$WORK/script.lua" <<'LUA'
 local card = rt.card.open_reference()
 local data, sw = card:send(rt.hex.decode("00A4040010A0000005591010FFFFFFFF890000020000"))
