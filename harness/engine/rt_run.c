@@ -412,6 +412,7 @@ static void rt_run_one(struct rt_run *run, const struct rt_case *c, struct rt_re
 	ctx.card_error = run->card_error[0] ? run->card_error : NULL;
 	ctx.datadir = run->opts.datadir;
 	ctx.show_secrets = run->opts.show_secrets;
+	ctx.store = &run->store;
 	ctx.mem_max = RT_LUA_MEM_DEFAULT;
 	ctx.instr_max = RT_LUA_INSTR_DEFAULT;
 	ctx.timeout = c->timeout;
@@ -605,4 +606,5 @@ void rt_run_free(struct rt_run *run)
 	run->results = NULL;
 	rt_cardlink_close(run->link);
 	run->link = NULL;
+	rt_kv_free(&run->store);
 }

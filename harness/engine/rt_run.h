@@ -19,6 +19,7 @@
 #include "engine/rt_select.h"
 #include "engine/rt_sut.h"
 #include "roles/common/rt_cardlink.h"
+#include "util/rt_kv.h"
 
 enum rt_verdict {
 	RT_VERDICT_PASS = 0,
@@ -59,6 +60,7 @@ struct rt_run {
 	struct rt_result *results; /* one per case, same order */
 	struct rt_cardlink *link;  /* the SUT card for the whole run */
 	char card_error[1024];
+	struct rt_kv store; /* run-scoped store shared by the cases (rt.case.store) */
 	unsigned npass, nfail, nerror, nskip;
 	double seconds;
 	char timestamp[32];

@@ -101,6 +101,33 @@ static int l_case_time_ms(lua_State *L)
 	return 1;
 }
 
+/* case.store(key [, value]) -> value|nil: reads (and with a second argument sets, nil
+ * deletes) a byte string that lives for the whole run, across cases: the memory of the
+ * roles the harness plays (an SM-SR's SCP80 counters). Keys are text. */
+static int l_case_store(lua_State *L)
+{
+	struct rt_lua_ctx *ctx = rt_lua_ctx(L);
+	const char *key = luaL_checkstring(L, 1);
+	const uint8_t *v;
+	size_t n;
+
+	if (!ctx->store)
+		return luaL_error(L, "case.store is only available in a run");
+	if (lua_gettop(L) >= 2) {
+		const char *val = lua_isnil(L, 2) ? NULL : luaL_checklstring(L, 2, &n);
+
+		if (rt_kv_set(ctx->store, key, (const uint8_t *)val, val ? n : 0))
+			return luaL_error(L, "case.store: full or value too long (%d bytes max)",
+					  RT_KV_MAX_VALUE);
+	}
+	v = rt_kv_get(ctx->store, key, &n);
+	if (!v)
+		lua_pushnil(L);
+	else
+		lua_pushlstring(L, (const char *)v, n);
+	return 1;
+}
+
 /* case.log(text) — a line in the evidence log. */
 static int l_case_log(lua_State *L)
 {
@@ -173,6 +200,7 @@ static const luaL_Reg l_case_funcs[] = {
 	{ "sut", l_case_sut },	   { "vars", l_case_vars },
 	{ "option", l_case_option },
 	{ "defer", l_case_defer },	   { "time_ms", l_case_time_ms },
+	{ "store", l_case_store },
 	{ "fail", rt_lua_fail_cfunc },   { "log", l_case_log },
 	{ "evidence", l_case_evidence }, { "random", l_case_random },
 	{ "seed", l_case_seed },   { "clock", l_case_clock },

@@ -21,6 +21,7 @@
 
 #include "transport/rt_card.h"
 #include "util/rt_err.h"
+#include "util/rt_kv.h"
 #include "util/rt_trace.h"
 
 #define RT_LUA_MEM_DEFAULT (256u << 20)     /* bytes per case */
@@ -36,6 +37,7 @@ struct rt_lua_ctx {
 	uint64_t rng_state;        /* per-case deterministic PRNG (splitmix64) */
 	uint64_t seed;             /* run seed, for the record */
 	int show_secrets;          /* keys may appear in traces */
+	struct rt_kv *store;       /* run-scoped store (rt.case.store), NULL outside a run */
 	/* limits (sandbox only) */
 	size_t mem_max, mem_used;
 	uint64_t instr_max, instr_count;

@@ -41,6 +41,7 @@ check "cleanups run last-registered first" \
 check "cleanups see the case's variables" grep -q 'print: cleanup first-registered seen' "$WORK/clrep/cleanup/CLEAN-001.trace.txt"
 check "a failing cleanup is an ERROR" grep -q '^ERROR CLEAN-002 .*cleanup: .*cleanup broke' "$WORK/clout"
 check "time_ms works" grep -q '^PASS  CLEAN-003' "$WORK/clout"
+check "the run store keeps values across cases" grep -q "^PASS  CLEAN-005" "$WORK/clout"
 
 cat >"$WORK/script.lua" <<'LUA'
 local card = rt.card.open_reference()
