@@ -240,13 +240,24 @@ static int rt_case_body(lua_State *L)
 	for (i = 0; i < c->fixtures.n; i++) {
 		snprintf(ex->phase, sizeof(ex->phase), "fixture %s", c->fixtures.v[i]);
 		rt_trace_line(ex->trace, "--- %s", ex->phase);
-		lua_getglobal(L, "require");
-		lua_pushstring(L, "fixtures");
-		lua_call(L, 1, 1);
-		lua_getfield(L, -1, c->fixtures.v[i]);
-		if (!lua_isfunction(L, -1))
-			rt_lua_error(L, "unknown fixture '%s' (fixtures are functions in lua/fixtures.lua)",
-				   c->fixtures.v[i]);
+		/* "name" is lua/fixtures.lua's function name; "area.name" is function name of
+		 * lua/fixtures_area.lua, so each role's preconditions live with it. */
+		{
+			const char *f = c->fixtures.v[i], *dot = strchr(f, '.');
+			char mod[128];
+
+			if (dot)
+				snprintf(mod, sizeof(mod), "fixtures_%.*s", (int)(dot - f), f);
+			else
+				snprintf(mod, sizeof(mod), "fixtures");
+			lua_getglobal(L, "require");
+			lua_pushstring(L, mod);
+			lua_call(L, 1, 1);
+			lua_getfield(L, -1, dot ? dot + 1 : f);
+			if (!lua_isfunction(L, -1))
+				rt_lua_error(L, "unknown fixture '%s' (no function '%s' in lua/%s.lua)", f,
+					     dot ? dot + 1 : f, mod);
+		}
 		lua_pushvalue(L, vars_idx);
 		lua_call(L, 1, 1);
 		/* A fixture may return variables for the steps. */

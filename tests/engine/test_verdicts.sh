@@ -34,7 +34,7 @@ check "strict globals are reported" grep -q "SELF-ERROR-007 .*undeclared global 
 check "sandbox has no io" grep -q "SELF-ERROR-008 .*global 'io'" "$out"
 check "unknown verb is named" grep -q "SELF-ERROR-002 .*lua/device.lua has no function 'no_such_verb'" "$out"
 check "undefined variable is named with its position" grep -q 'SELF-ERROR-003 .*error_var.yaml:4:.*undefined variable \${NO_SUCH_VARIABLE}' "$out"
-check "missing fixture is named" grep -q "SELF-ERROR-004 .*unknown fixture 'no_such_fixture'" "$out"
+check "missing fixture is named" grep -q "SELF-ERROR-004 .*unknown fixture 'no_such_fixture' (no function 'no_such_fixture' in lua/fixtures.lua)" "$out"
 check "skip reason for a missing feature" grep -q 'SELF-SKIP-001 .*does not declare: feature.nobody.declares' "$out"
 check "failure digest shows the failing APDUs" grep -q '>> 00A4040010A0000005591010FFFFFFFF8900FFFF00' "$out"
 
