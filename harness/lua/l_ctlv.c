@@ -7,6 +7,7 @@
 
 #include "codec/rt_ctlv.h"
 #include "lua/rt_lua.h"
+#include "lua/rt_lua_args.h"
 #include "lua/rt_lua_modules.h"
 
 static uint32_t l_ctlv_checktag(lua_State *L, int arg)
@@ -18,19 +19,6 @@ static uint32_t l_ctlv_checktag(lua_State *L, int arg)
 	if (t <= 0 || t > 0xFFFFFF || rt_ctlv_tag_size((uint32_t)t, &n, &err))
 		luaL_argerror(L, arg, err.msg[0] ? err.msg : "tag must be 1..0xFFFFFF");
 	return (uint32_t)t;
-}
-
-static int l_ctlv_optbool(lua_State *L, int idx, const char *name)
-{
-	int v = 0;
-
-	if (lua_isnoneornil(L, idx))
-		return 0;
-	luaL_checktype(L, idx, LUA_TTABLE);
-	if (lua_getfield(L, idx, name) != LUA_TNIL)
-		v = lua_toboolean(L, -1);
-	lua_pop(L, 1);
-	return v;
 }
 
 /* rt.ctlv.parse(bytes) -> {{tag, tag_nocr, cr, value, offset, size}...}  [-1, +1, e] */
@@ -74,7 +62,7 @@ static int l_ctlv_find(lua_State *L)
 	size_t n;
 	const char *s = luaL_checklstring(L, 1, &n);
 	uint32_t tag = l_ctlv_checktag(L, 2);
-	unsigned flags = l_ctlv_optbool(L, 3, "any_cr") ? RT_CTLV_F_ANY_CR : 0;
+	unsigned flags = rt_lua_opt_bool(L, 3, "any_cr", 0) ? RT_CTLV_F_ANY_CR : 0;
 	struct rt_err err = { 0 };
 	struct rt_ctlv t;
 	int rc = rt_ctlv_find((const uint8_t *)s, n, tag, flags, &t, &err);
@@ -100,7 +88,7 @@ static int l_ctlv_encode(lua_State *L)
 	struct rt_buf b;
 	int rc;
 
-	if (l_ctlv_optbool(L, 3, "cr"))
+	if (rt_lua_opt_bool(L, 3, "cr", 0))
 		tag = rt_ctlv_tag_cr(tag);
 	rt_buf_init(&b, RT_CTLV_HDR_MAX + RT_CTLV_VALUE_MAX);
 	rc = rt_ctlv_put(&b, tag, (const uint8_t *)v, n, &err);

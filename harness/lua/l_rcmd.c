@@ -12,41 +12,10 @@
 
 #include "codec/rt_rcmd.h"
 #include "lua/rt_lua.h"
+#include "lua/rt_lua_args.h"
 #include "lua/rt_lua_modules.h"
 
 #define L_RCMD_OUT_MAX (1u << 20)
-
-/* Integer field name of the table at idx (absent -> dflt), range-checked. */
-static lua_Integer l_rcmd_optint(lua_State *L, int idx, const char *name, lua_Integer dflt,
-				 lua_Integer min, lua_Integer max)
-{
-	lua_Integer v = dflt;
-	int isint;
-
-	if (lua_isnoneornil(L, idx))
-		return dflt;
-	if (lua_getfield(L, idx, name) != LUA_TNIL) {
-		v = lua_tointegerx(L, -1, &isint);
-		if (!isint || v < min || v > max)
-			rt_lua_error(L, "rt.rcmd: field '%s' must be an integer %lld..%lld", name,
-				     (long long)min, (long long)max);
-	}
-	lua_pop(L, 1);
-	return v;
-}
-
-static int l_rcmd_optbool(lua_State *L, int idx, const char *name)
-{
-	int v = 0;
-
-	if (lua_isnoneornil(L, idx))
-		return 0;
-	luaL_checktype(L, idx, LUA_TTABLE);
-	if (lua_getfield(L, idx, name) != LUA_TNIL)
-		v = lua_toboolean(L, -1);
-	lua_pop(L, 1);
-	return v;
-}
 
 /* Fills items[] from the list at idx (strings become apdu_tag TLVs); the strings stay
  * referenced by the list, so the pointers remain valid while it is on the stack.
@@ -117,8 +86,8 @@ static int l_rcmd_push_script(lua_State *L, uint8_t tag, const struct rt_rcmd_it
  *         (prepends 83 01 xx) }. */
 static int l_rcmd_command(lua_State *L)
 {
-	lua_Integer chain = l_rcmd_optint(L, 2, "chaining", -1, 0, 0xFF);
-	int indef = l_rcmd_optbool(L, 2, "indefinite");
+	lua_Integer chain = rt_lua_opt_int(L, 2, "chaining", -1, 0, 0xFF);
+	int indef = rt_lua_opt_bool(L, 2, "indefinite", 0);
 	struct rt_rcmd_item *items;
 	uint8_t cv;
 	size_t n = 0;
@@ -142,8 +111,8 @@ static int l_rcmd_command(lua_State *L)
  * executed = 0..255 (prepends 80 01 n), bad_format = bytes (appends 90) }. */
 static int l_rcmd_response(lua_State *L)
 {
-	lua_Integer executed = l_rcmd_optint(L, 2, "executed", -1, 0, 0xFF);
-	int indef = l_rcmd_optbool(L, 2, "indefinite");
+	lua_Integer executed = rt_lua_opt_int(L, 2, "executed", -1, 0, 0xFF);
+	int indef = rt_lua_opt_bool(L, 2, "indefinite", 0);
 	struct rt_rcmd_item *items;
 	uint8_t ev;
 	size_t n = 0;
@@ -207,7 +176,7 @@ static struct rt_rcmd_script *l_rcmd_parse(lua_State *L, int cmd)
 {
 	size_t n;
 	const char *s = luaL_checklstring(L, 1, &n);
-	unsigned flags = l_rcmd_optbool(L, 2, "trailing") ? RT_RCMD_F_TRAILING : 0;
+	unsigned flags = rt_lua_opt_bool(L, 2, "trailing", 0) ? RT_RCMD_F_TRAILING : 0;
 	struct rt_rcmd_script *sc;
 	struct rt_err err = { 0 };
 	int rc;
@@ -335,8 +304,8 @@ static int l_rcmd_compact_response_build(lua_State *L)
 	int rc;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
-	ex = l_rcmd_optint(L, 1, "executed", -1, 0, 0xFF);
-	sw = l_rcmd_optint(L, 1, "sw", -1, 0, 0xFFFF);
+	ex = rt_lua_opt_int(L, 1, "executed", -1, 0, 0xFF);
+	sw = rt_lua_opt_int(L, 1, "sw", -1, 0, 0xFFFF);
 	if (ex < 0 || sw < 0)
 		return rt_lua_error(L, "rt.rcmd: compact_response_build needs executed and sw");
 	if (lua_getfield(L, 1, "data") != LUA_TNIL) {

@@ -11,42 +11,13 @@
 
 #include "codec/rt_sms.h"
 #include "lua/rt_lua.h"
+#include "lua/rt_lua_args.h"
 #include "lua/rt_lua_modules.h"
 
 #define L_SMS_OUT_MAX (1u << 20)
 
 static const char *const l_sms_vpf_names[] = { "none", "enhanced", "relative", "absolute", NULL };
 static const char *const l_sms_alpha_names[] = { "7bit", "8bit", "ucs2", "reserved" };
-
-static lua_Integer l_sms_optint(lua_State *L, int idx, const char *name, lua_Integer dflt,
-				lua_Integer min, lua_Integer max)
-{
-	lua_Integer v = dflt;
-	int isint;
-
-	if (lua_isnoneornil(L, idx))
-		return dflt;
-	if (lua_getfield(L, idx, name) != LUA_TNIL) {
-		v = lua_tointegerx(L, -1, &isint);
-		if (!isint || v < min || v > max)
-			rt_lua_error(L, "rt.sms: field '%s' must be an integer %lld..%lld", name,
-				     (long long)min, (long long)max);
-	}
-	lua_pop(L, 1);
-	return v;
-}
-
-static int l_sms_optbool(lua_State *L, int idx, const char *name, int dflt)
-{
-	int v = dflt;
-
-	if (lua_isnoneornil(L, idx))
-		return dflt;
-	if (lua_getfield(L, idx, name) != LUA_TNIL)
-		v = lua_toboolean(L, -1);
-	lua_pop(L, 1);
-	return v;
-}
 
 /* Byte-string field name of the table at idx; NULL when absent. The string stays in the
  * table, so the pointer lives as long as the table does. */
@@ -179,7 +150,7 @@ static void l_sms_read_ies(lua_State *L, int idx, struct rt_sms_tpdu *t)
 		if (!lua_istable(L, top))
 			rt_lua_error(L, "rt.sms: ies[%lld] must be {iei = int, data = bytes}",
 				     (long long)k);
-		ie->iei = (uint8_t)l_sms_optint(L, top, "iei", -1, 0, 0xFF);
+		ie->iei = (uint8_t)rt_lua_opt_int(L, top, "iei", -1, 0, 0xFF);
 		ie->data = l_sms_optbytes(L, top, "data", &ie->len);
 		if (!ie->data) {
 			ie->data = (const uint8_t *)"";
@@ -223,7 +194,7 @@ static int l_sms_encode(lua_State *L)
 	} else if (lua_istable(L, -1)) {
 		int a = lua_gettop(L);
 
-		t->addr.toa = (uint8_t)l_sms_optint(L, a, "toa", 0x91, 0, 0xFF);
+		t->addr.toa = (uint8_t)rt_lua_opt_int(L, a, "toa", 0x91, 0, 0xFF);
 		if (lua_getfield(L, a, "digits") == LUA_TSTRING) {
 			const char *d = lua_tolstring(L, -1, &n);
 
@@ -236,15 +207,15 @@ static int l_sms_encode(lua_State *L)
 		return rt_lua_error(L, "rt.sms.encode: field 'addr' must be a string or {toa, digits}");
 	}
 	lua_pop(L, 1);
-	t->pid = (uint8_t)l_sms_optint(L, 1, "pid", 0, 0, 0xFF);
-	t->dcs = (uint8_t)l_sms_optint(L, 1, "dcs", 0, 0, 0xFF);
-	t->rp = l_sms_optbool(L, 1, "rp", 0);
-	t->mms = l_sms_optbool(L, 1, "mms", 0);
-	t->lp = l_sms_optbool(L, 1, "lp", 0);
-	t->sri = l_sms_optbool(L, 1, "sri", 0);
-	t->rd = l_sms_optbool(L, 1, "rd", 0);
-	t->srr = l_sms_optbool(L, 1, "srr", 0);
-	t->mr = (uint8_t)l_sms_optint(L, 1, "mr", 0, 0, 0xFF);
+	t->pid = (uint8_t)rt_lua_opt_int(L, 1, "pid", 0, 0, 0xFF);
+	t->dcs = (uint8_t)rt_lua_opt_int(L, 1, "dcs", 0, 0, 0xFF);
+	t->rp = rt_lua_opt_bool(L, 1, "rp", 0);
+	t->mms = rt_lua_opt_bool(L, 1, "mms", 0);
+	t->lp = rt_lua_opt_bool(L, 1, "lp", 0);
+	t->sri = rt_lua_opt_bool(L, 1, "sri", 0);
+	t->rd = rt_lua_opt_bool(L, 1, "rd", 0);
+	t->srr = rt_lua_opt_bool(L, 1, "srr", 0);
+	t->mr = (uint8_t)rt_lua_opt_int(L, 1, "mr", 0, 0, 0xFF);
 	if (lua_getfield(L, 1, "vpf") != LUA_TNIL)
 		t->vpf = (enum rt_sms_vpf)luaL_checkoption(L, -1, NULL, l_sms_vpf_names);
 	lua_pop(L, 1);
@@ -263,7 +234,7 @@ static int l_sms_encode(lua_State *L)
 	if (scts)
 		memcpy(t->scts, scts, 7);
 	l_sms_read_ies(L, 1, t);
-	t->udhi = l_sms_optbool(L, 1, "udhi", t->n_ie > 0);
+	t->udhi = rt_lua_opt_bool(L, 1, "udhi", t->n_ie > 0);
 	t->payload = l_sms_optbytes(L, 1, "payload", &t->payload_len);
 	ud = l_sms_optbytes(L, 1, "ud", &n);
 	if (ud) {
@@ -329,7 +300,7 @@ static int l_sms_udh_encode(lua_State *L)
 static int l_sms_concat_split(lua_State *L)
 {
 	static const char *const orders[] = { "concat_first", "cpi_first", NULL };
-	size_t n, cnt, i, off = 0;
+	size_t n, cnt;
 	const char *s = luaL_checklstring(L, 1, &n);
 	struct rt_sms_concat_opts o = { RT_SMS_CONCAT_DEFAULT, 0, 0, RT_SMS_IEI_CPI };
 	size_t lens[RT_SMS_CONCAT_MAX];
@@ -342,20 +313,14 @@ static int l_sms_concat_split(lua_State *L)
 		if (lua_getfield(L, 2, "order") != LUA_TNIL)
 			o.order = (enum rt_sms_concat_order)luaL_checkoption(L, -1, NULL, orders);
 		lua_pop(L, 1);
-		o.ref16 = l_sms_optbool(L, 2, "ref16", 0);
-		o.ref = (unsigned)l_sms_optint(L, 2, "ref", 0, 0, o.ref16 ? 0xFFFF : 0xFF);
-		o.packet_iei = (uint8_t)l_sms_optint(L, 2, "iei", RT_SMS_IEI_CPI, 0, 0xFF);
+		o.ref16 = rt_lua_opt_bool(L, 2, "ref16", 0);
+		o.ref = (unsigned)rt_lua_opt_int(L, 2, "ref", 0, 0, o.ref16 ? 0xFFFF : 0xFF);
+		o.packet_iei = (uint8_t)rt_lua_opt_int(L, 2, "iei", RT_SMS_IEI_CPI, 0, 0xFF);
 	}
 	rt_buf_init(&b, L_SMS_OUT_MAX);
 	rc = rt_sms_concat_split((const uint8_t *)s, n, &o, &b, lens, RT_SMS_CONCAT_MAX, &cnt, &err);
-	if (!rc) {
-		lua_createtable(L, (int)cnt, 0);
-		for (i = 0; i < cnt; i++) {
-			lua_pushlstring(L, (const char *)b.data + off, lens[i]);
-			lua_rawseti(L, -2, (lua_Integer)i + 1);
-			off += lens[i];
-		}
-	}
+	if (!rc)
+		rt_lua_push_parts(L, b.data, lens, cnt);
 	rt_buf_free(&b);
 	if (rc)
 		return rt_lua_error(L, "rt.sms.concat_split: %s", err.msg);
@@ -404,7 +369,7 @@ static int l_sms_reassemble(lua_State *L)
 	int rc;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
-	maxp = (size_t)l_sms_optint(L, 2, "max_parts", 0, 0, RT_SMS_CONCAT_MAX);
+	maxp = (size_t)rt_lua_opt_int(L, 2, "max_parts", 0, 0, RT_SMS_CONCAT_MAX);
 	cnt = (lua_Integer)luaL_len(L, 1);
 	if (cnt > RT_SMS_CONCAT_MAX)
 		return rt_lua_error(L, "rt.sms.reassemble: %lld segments, at most %d",
@@ -465,7 +430,7 @@ static int l_sms_parse_envelope(lua_State *L)
 {
 	size_t n;
 	const char *s = luaL_checklstring(L, 1, &n);
-	int apdu = l_sms_optbool(L, 2, "apdu", 1);
+	int apdu = rt_lua_opt_bool(L, 2, "apdu", 1);
 	struct rt_sms_envelope e;
 	struct rt_err err = { 0 };
 	int rc;

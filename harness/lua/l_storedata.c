@@ -7,34 +7,17 @@
 
 #include "codec/rt_storedata.h"
 #include "lua/rt_lua.h"
+#include "lua/rt_lua_args.h"
 #include "lua/rt_lua_modules.h"
 
 #define L_SD_OUT_MAX (RT_STOREDATA_BLOCKS_MAX * (5 + RT_STOREDATA_BLOCK_MAX + 1))
-
-static lua_Integer l_sd_optint(lua_State *L, int idx, const char *name, lua_Integer dflt,
-			       lua_Integer min, lua_Integer max)
-{
-	lua_Integer v = dflt;
-	int isint;
-
-	if (lua_isnoneornil(L, idx))
-		return dflt;
-	if (lua_getfield(L, idx, name) != LUA_TNIL) {
-		v = lua_tointegerx(L, -1, &isint);
-		if (!isint || v < min || v > max)
-			rt_lua_error(L, "rt.storedata: field '%s' must be an integer %lld..%lld", name,
-				     (long long)min, (long long)max);
-	}
-	lua_pop(L, 1);
-	return v;
-}
 
 /* rt.storedata.split(payload [, opts]) -> {apdu, ...}  [-(1|2), +1, e]
  * opts: { p1 = 0x09 (P1 bits; b8 is set on the last block only), block_size = 255,
  *         cla = 0x80, le = false (append Le 00) }. */
 static int l_sd_split(lua_State *L)
 {
-	size_t n, cnt, i, off = 0;
+	size_t n, cnt;
 	const char *s = luaL_checklstring(L, 1, &n);
 	struct rt_storedata_opts o;
 	struct rt_err err = { 0 };
@@ -47,9 +30,9 @@ static int l_sd_split(lua_State *L)
 
 	if (!lua_isnoneornil(L, 2))
 		luaL_checktype(L, 2, LUA_TTABLE);
-	o.cla = (uint8_t)l_sd_optint(L, 2, "cla", 0x80, 0, 0xFF);
-	o.p1 = (uint8_t)l_sd_optint(L, 2, "p1", 0x09, 0, 0xFF);
-	o.block_size = (size_t)l_sd_optint(L, 2, "block_size", RT_STOREDATA_BLOCK_MAX, 0, 0xFFFF);
+	o.cla = (uint8_t)rt_lua_opt_int(L, 2, "cla", 0x80, 0, 0xFF);
+	o.p1 = (uint8_t)rt_lua_opt_int(L, 2, "p1", 0x09, 0, 0xFF);
+	o.block_size = (size_t)rt_lua_opt_int(L, 2, "block_size", RT_STOREDATA_BLOCK_MAX, 0, 0xFFFF);
 	o.le = 0;
 	if (!lua_isnoneornil(L, 2)) {
 		lua_getfield(L, 2, "le");
@@ -59,14 +42,8 @@ static int l_sd_split(lua_State *L)
 	rt_buf_init(&b, L_SD_OUT_MAX);
 	rc = rt_storedata_split((const uint8_t *)s, n, &o, &b, lens, RT_STOREDATA_BLOCKS_MAX, &cnt,
 				&err);
-	if (!rc) {
-		lua_createtable(L, (int)cnt, 0);
-		for (i = 0; i < cnt; i++) {
-			lua_pushlstring(L, (const char *)b.data + off, lens[i]);
-			lua_rawseti(L, -2, (lua_Integer)i + 1);
-			off += lens[i];
-		}
-	}
+	if (!rc)
+		rt_lua_push_parts(L, b.data, lens, cnt);
 	rt_buf_free(&b);
 	if (rc)
 		return rt_lua_error(L, "rt.storedata.split: %s", err.msg);

@@ -8,6 +8,7 @@
 #include <lua.h>
 
 #include "codec/rt_tlv.h"
+#include "lua/rt_lua_args.h"
 #include "lua/rt_lua_modules.h"
 
 /* Decoder flags from an optional options table at index idx: { padding = bool }. */
@@ -22,19 +23,6 @@ static unsigned l_tlv_flags(lua_State *L, int idx)
 		flags |= RT_TLV_F_PADDING;
 	lua_pop(L, 1);
 	return flags;
-}
-
-/* Boolean option name at idx (absent -> dflt). */
-static int l_tlv_optbool(lua_State *L, int idx, const char *name, int dflt)
-{
-	int v = dflt;
-
-	if (lua_isnoneornil(L, idx))
-		return dflt;
-	if (lua_getfield(L, idx, name) != LUA_TNIL)
-		v = lua_toboolean(L, -1);
-	lua_pop(L, 1);
-	return v;
 }
 
 /* Tag argument: an integer 1..FFFFFF that is a well-formed 1-3 byte BER tag. */
@@ -141,8 +129,8 @@ static int l_tlv_parse(lua_State *L)
 	size_t n;
 	const char *s = luaL_checklstring(L, 1, &n);
 	unsigned flags = l_tlv_flags(L, 2);
-	int recurse = l_tlv_optbool(L, 2, "recurse", 1);
-	int strict = l_tlv_optbool(L, 2, "strict", 0);
+	int recurse = rt_lua_opt_bool(L, 2, "recurse", 1);
+	int strict = rt_lua_opt_bool(L, 2, "strict", 0);
 	struct rt_tlv_iter it;
 
 	rt_tlv_iter_init(&it, (const uint8_t *)s, n, flags);
@@ -202,7 +190,7 @@ static int l_tlv_encode(lua_State *L)
 
 	if (!lua_isnoneornil(L, 3))
 		luaL_checktype(L, 3, LUA_TTABLE);
-	indef = l_tlv_optbool(L, 3, "indefinite", 0);
+	indef = rt_lua_opt_bool(L, 3, "indefinite", 0);
 	(void)rt_tlv_tag_encode(tag, hdr, &tn, &err); /* checked by l_tlv_checktag */
 	if (indef) {
 		/* X.690 8.1.3.2 a): indefinite form only for constructed tags. */
