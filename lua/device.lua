@@ -1,5 +1,7 @@
 -- device — the terminal in front of the card (the role the harness plays when the
--- SUT is an eUICC): resets, APDUs, SELECT, GET DATA, the EID.
+-- SUT is an eUICC): resets, APDUs, SELECT, GET DATA, the EID, and the card
+-- application toolkit a device offers (TS 102 223 / TS 31.111): TERMINAL PROFILE, SMS-PP
+-- DOWNLOAD (ENVELOPE), the FETCH / TERMINAL RESPONSE loop, MO short messages.
 --
 -- Every verb returns a result table for `expect:` and `save:`:
 --   sw    the status word as an integer (0x9000)   data  response data (bytes)
@@ -20,14 +22,22 @@ local function result(data, sw)
   return { data = data, sw = sw, rapdu = data .. string.char(sw >> 8, sw & 0xFF) }
 end
 
+-- The last status word the card gave (91xx tells fetch_all a command is pending).
+local last_sw = nil
+-- MO short messages and REFRESH commands collected by fetch_all during this case.
+local mo_list, refresh_list = {}, {}
+
 local function exchange(capdu, raw)
   local card = case.card()
+  local r
   if raw then
-    local r = card:transmit(capdu)
-    local data, sw = apdu.split(r)
-    return result(data, sw)
+    local data, sw = apdu.split(card:transmit(capdu))
+    r = result(data, sw)
+  else
+    r = result(card:send(capdu))
   end
-  return result(card:send(capdu))
+  last_sw = r.sw
+  return r
 end
 
 -- device.reset{cold=false} -> {atr=bytes, atr_info=parsed|nil, atr_error=string|nil}
@@ -100,6 +110,128 @@ function M.read_eid(args)
     if ok then r.eid_digits = d end
   end
   return r
+end
+
+-- ---- card application toolkit (TS 102 223, TS 31.111) -------------------------------
+
+local ctlv = require("rt.ctlv")
+local sms = require("rt.sms")
+local hex = require("rt.hex")
+
+-- TS 102 223 5.2: a profile offering SMS-PP data download, the basic proactive commands
+-- (incl. REFRESH, SEND SHORT MESSAGE) and nothing exotic: bytes 1-4 all set, then the
+-- further bytes clear. Cases can pass their own.
+M.DEFAULT_TERMINAL_PROFILE = "FFFFFFFF1F0000000000"
+
+-- device.terminal_profile{profile="hex"} -> result
+-- TS 102 221 10.1.2: 80 10 00 00 Lc profile. A 91xx answer means proactive commands wait.
+function M.terminal_profile(args)
+  local prof = bytes.hexarg(args, "profile", true) or hex.decode(M.DEFAULT_TERMINAL_PROFILE)
+  return exchange(apdu.build({ cla = 0x80, ins = 0x10, p1 = 0, p2 = 0, data = prof }), args.raw)
+end
+
+-- device.sms_pp{tpdu=bytes|hex, sc_address=hex} -> result (+ envelope)
+-- TS 31.111 7.1.1: ENVELOPE (SMS-PP DOWNLOAD) D1 {82 02 83 81 [86] 8B TPDU}; the
+-- response data (a PoR by SMS-DELIVER-REPORT) is the result's data.
+function M.sms_pp(args)
+  local tpdu = args.tpdu
+  if type(tpdu) ~= "string" then error("missing argument 'tpdu' (bytes or hex)", 2) end
+  if tpdu:find("^[%x%s]+$") and #tpdu % 2 == 0 then tpdu = hex.decode(tpdu) end
+  local sc = args.sc_address and bytes.hexarg(args, "sc_address") or nil
+  local env = sms.envelope(tpdu, sc and { sc_address = sc } or nil)
+  local r = exchange(env, args.raw)
+  r.envelope = env
+  return r
+end
+
+-- The value of the D0 proactive command (TS 102 223 6.6: BER-TLV D0, 1- or 2-byte length).
+local function d0_value(b)
+  if #b < 2 or b:byte(1) ~= 0xD0 then return nil, "not a D0 proactive command" end
+  local l, h = b:byte(2), 2
+  if l == 0x81 then l, h = b:byte(3), 3 end
+  if not l or #b ~= h + l then return nil, "D0 length does not match the data" end
+  return b:sub(h + 1)
+end
+
+local function tr_data(det, result_byte)
+  -- TS 102 223 6.8: command details, device identities terminal -> UICC, result.
+  return ctlv.encode(0x81, det) .. ctlv.encode(0x82, "\x82\x81") ..
+      ctlv.encode(0x83, string.char(result_byte))
+end
+
+-- device.fetch_all{max=16, results={["13"]="00"}} -> {fetched, commands={...}, mo={...},
+--   refreshes={...}, sw, data}
+-- TS 102 221 7.4.2 / 10.1.4-5: while the card answers 91xx, FETCH the command (Le = xx)
+-- and answer it: SEND SHORT MESSAGE (13) -> success, its SMS-SUBMIT TPDU collected as an
+-- MO SMS; REFRESH (01) -> success, recorded; others -> 30 "command beyond terminal's
+-- capabilities" (TS 102 223 8.12). `results` overrides the result byte per command type
+-- (hex type -> hex result) for negative cases.
+function M.fetch_all(args)
+  local max = args.max or 16
+  local out = { fetched = 0, commands = {}, mo = {}, refreshes = {} }
+  local sw = args.sw or last_sw
+  local last
+  while sw and (sw >> 8) == 0x91 and out.fetched < max do
+    local f = exchange(apdu.build({ cla = 0x80, ins = 0x12, p1 = 0, p2 = 0,
+                                    le = (sw & 0xFF) == 0 and 256 or (sw & 0xFF) }))
+    last = f
+    if f.sw ~= 0x9000 then break end
+    out.fetched = out.fetched + 1
+    local v, why = d0_value(f.data)
+    if not v then error("FETCH returned " .. hex.encode(f.data) .. ": " .. why, 0) end
+    local det = ctlv.find(v, 0x81, { any_cr = true })
+    if not det or #det ~= 3 then error("proactive command without command details", 0) end
+    local ctype = det:byte(2)
+    local cmd = { raw = f.data, number = det:byte(1), type = ctype, qualifier = det:byte(3) }
+    out.commands[#out.commands + 1] = cmd
+    local res = 0x30
+    if ctype == 0x13 then
+      local tpdu = ctlv.find(v, 0x8B, { any_cr = true })
+      local ok, t = pcall(sms.decode, tpdu or "", "submit")
+      local mo = { tpdu = tpdu, address = ctlv.find(v, 0x86, { any_cr = true }),
+                   number = cmd.number }
+      if ok then
+        mo.submit = t
+        mo.ud = t.ud
+        local okc, ci = pcall(sms.concat_info, t.ud)
+        if okc then mo.concat = ci; mo.packet_iei = ci.packet_iei end
+      else
+        mo.error = tostring(t)
+      end
+      out.mo[#out.mo + 1] = mo
+      mo_list[#mo_list + 1] = mo
+      res = 0x00
+    elseif ctype == 0x01 then
+      local rf = { raw = f.data, qualifier = cmd.qualifier, number = cmd.number }
+      out.refreshes[#out.refreshes + 1] = rf
+      refresh_list[#refresh_list + 1] = rf
+      res = 0x00
+    end
+    local over = args.results and args.results[("%02X"):format(ctype)]
+    if over then res = bytes.hexarg({ r = over }, "r"):byte() end
+    local tr = exchange(apdu.build({ cla = 0x80, ins = 0x14, p1 = 0, p2 = 0,
+                                     data = tr_data(det, res) }))
+    last = tr
+    sw = tr.sw
+    if sw ~= 0x9000 and (sw >> 8) ~= 0x91 then break end
+  end
+  out.sw = last and last.sw or sw
+  out.data = last and last.data or ""
+  return out
+end
+
+-- device.mo_sms{} -> {mo = list, count} — every MO SMS the card sent in this case (each
+-- {tpdu, submit, ud, concat, packet_iei, address, number, consumed}); the SM-SR role
+-- reads them (smsr.lua). clear=true empties the list after reading.
+function M.mo_sms(args)
+  local r = { mo = mo_list, count = #mo_list }
+  if args and args.clear then mo_list = {} end
+  return r
+end
+
+-- device.refreshes{} -> {refreshes = list, count} — REFRESH commands seen in this case.
+function M.refreshes(args)
+  return { refreshes = refresh_list, count = #refresh_list }
 end
 
 return M

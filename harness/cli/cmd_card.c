@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
+#include "engine/rt_personality.h"
 #include "roles/euicc/rt_euicc.h"
 #include "transport/rt_vpcd.h"
 #include "util/rt_hex.h"
@@ -26,10 +29,25 @@ static void rt_card_on_signal(int sig)
 	rt_card_stop = 1;
 }
 
+/* "por_bad_cc, no_por, ..." for the help text. */
+static const char *rt_card_fault_list(void)
+{
+	static char names[512];
+	const struct rt_euicc_fault_name *f;
+	size_t used = 0;
+
+	names[0] = '\0';
+	for (f = rt_euicc_fault_names; f->name && used < sizeof(names); f++)
+		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+					 f == rt_euicc_fault_names ? "" : ", ", f->name);
+	return names;
+}
+
 static void rt_card_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: rsptest card serve [--vpcd HOST:PORT] [--eid DIGITS] [--atr HEX]\n"
+		"usage: rsptest card serve [--vpcd HOST:PORT] [--personality FILE] [--state FILE]\n"
+		"                          [--fault NAME]... [--eid DIGITS] [--atr HEX]\n"
 		"                          [--t0-get-response[=N]] [-v]\n"
 		"\n"
 		"Runs rsptest's software eUICC as the card of vpcd's virtual reader (pcscd's\n"
@@ -37,6 +55,16 @@ static void rt_card_usage(FILE *f)
 		"there yet or restarts.\n"
 		"\n"
 		"  --vpcd HOST:PORT       vpcd to connect to (default %s:%d)\n"
+		"  --personality FILE     the card as manufactured: EID, ATR, memory, SCP80\n"
+		"                         keysets, ECASD keys, faults (docs/euicc-personality.md;\n"
+		"                         sut/personalities/reference.yaml); the options below\n"
+		"                         override it\n"
+		"  --state FILE           keep the card's state in FILE (created as manufactured\n"
+		"                         if missing, saved atomically after every change, so\n"
+		"                         the card survives restarts and SIGKILL); default: in\n"
+		"                         memory only\n"
+		"  --fault NAME           break one rule on purpose (repeatable; -NAME removes a\n"
+		"                         fault of the personality): %s\n"
 		"  --eid DIGITS           32-digit EID with valid check digits\n"
 		"                         (default %s)\n"
 		"  --atr HEX              ATR to answer (default: the eUICC ATR, see\n"
@@ -46,7 +74,7 @@ static void rt_card_usage(FILE *f)
 		"                         (default 256), as a T=0 card does\n"
 		"  -v                     log connections (twice: every command)\n"
 		"  -h, --help             this text\n",
-		RT_VPCD_HOST_DEFAULT, RT_VPCD_PORT_DEFAULT, rt_euicc_default_eid);
+		RT_VPCD_HOST_DEFAULT, RT_VPCD_PORT_DEFAULT, rt_card_fault_list(), rt_euicc_default_eid);
 }
 
 /* Parses N of --t0-get-response=N (1..256). */
@@ -78,6 +106,20 @@ static int rt_card_serve(int argc, char **argv)
 
 	rt_euicc_config_default(&cfg);
 	snprintf(host, sizeof(host), "%s", RT_VPCD_HOST_DEFAULT);
+	/* The personality first, wherever it is on the line: the other options refine it. */
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--personality") && i + 1 < argc) {
+			if (rt_personality_load(argv[++i], &cfg, &err)) {
+				fprintf(stderr, "rsptest card serve: %s\n", err.msg);
+				OPENSSL_cleanse(&cfg, sizeof(cfg));
+				return RT_EXIT_USAGE;
+			}
+		} else if (!strcmp(argv[i], "--vpcd") || !strcmp(argv[i], "--eid") ||
+			   !strcmp(argv[i], "--atr") || !strcmp(argv[i], "--state") ||
+			   !strcmp(argv[i], "--fault")) {
+			i++; /* skip the value */
+		}
+	}
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -104,6 +146,18 @@ static int rt_card_serve(int argc, char **argv)
 				rt_err_wrap(&err, "--atr");
 				goto usage_err;
 			}
+		} else if (!strcmp(a, "--personality") && i + 1 < argc) {
+			i++; /* read above */
+		} else if (!strcmp(a, "--state") && i + 1 < argc) {
+			cfg.state_path = argv[++i];
+		} else if (!strcmp(a, "--fault") && i + 1 < argc) {
+			const char *name = argv[++i];
+			unsigned bit = 0;
+			int neg = name[0] == '-';
+
+			if (rt_personality_fault(name + neg, &bit, &err))
+				goto usage_err;
+			cfg.faults = neg ? cfg.faults & ~bit : cfg.faults | bit;
 		} else if (!strcmp(a, "--t0-get-response")) {
 			cfg.t0_get_response = RT_EUICC_T0_CHUNK_MAX;
 		} else if (!strncmp(a, "--t0-get-response=", 18)) {
@@ -138,8 +192,10 @@ static int rt_card_serve(int argc, char **argv)
 	opts.host = host;
 	opts.port = port;
 	opts.stop = &rt_card_stop;
-	rt_log(RT_LOG_INFO, "card serve: eUICC EID %s, vpcd %s:%u%s", cfg.eid, host,
-	       (unsigned)port, cfg.t0_get_response ? ", T=0 GET RESPONSE mode" : "");
+	rt_log(RT_LOG_INFO, "card serve: eUICC EID %s, vpcd %s:%u%s%s%s%s", cfg.eid, host,
+	       (unsigned)port, cfg.t0_get_response ? ", T=0 GET RESPONSE mode" : "",
+	       cfg.state_path ? ", state file " : "", cfg.state_path ? cfg.state_path : "",
+	       cfg.faults ? ", FAULTS INJECTED" : "");
 	rc = rt_vpcd_serve(&opts, &icc, &stats, &err);
 	if (rc) {
 		fprintf(stderr, "rsptest card serve: %s\n", err.msg);
@@ -150,8 +206,10 @@ static int rt_card_serve(int argc, char **argv)
 	status = RT_EXIT_OK;
 out:
 	rt_euicc_free(card);
+	OPENSSL_cleanse(&cfg, sizeof(cfg));
 	return status;
 usage_err:
+	OPENSSL_cleanse(&cfg, sizeof(cfg));
 	fprintf(stderr, "rsptest card serve: %s\n", err.msg);
 	rt_card_usage(stderr);
 	return RT_EXIT_USAGE;

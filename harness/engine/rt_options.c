@@ -49,6 +49,28 @@ const struct rt_option_def rt_option_defs[] = {
 	{ "ecka.key_usage", { "10", "5C", NULL },
 	  "Key usage qualifier '95' in the A6 template: 10 = three keys S-ENC/S-MAC/DEK "
 	  "(default), 5C = one key. docs/spec-notes.md, ECKA." },
+	{ "es8.connectivity_transport", { "scp03", "scp03t", NULL },
+	  "How the SM-DP carries UpdateConnectivityParameters (STORE DATA DGI 3A07 to the "
+	  "ISD-P, SGP.02 4.1.3.4): an SCP03 session in APDU form (WHTY-SR; the EKN notes say "
+	  "'using SCP03'), or an SCP03t session (86 TLV). docs/spec-notes.md, ES8." },
+	{ "es5.delete_p2", { "40", "00", NULL },
+	  "P2 of the GP DELETE that deletes an ISD-P (DeleteProfile, MasterDelete; SGP.02 "
+	  "4.1.1.4): 40 as both njiwa and WHTY-SR send it, or 00 (delete the object only). "
+	  "docs/spec-notes.md, ES5." },
+	{ "es5.pol1_coding", { "lsb", "msb", NULL },
+	  "Bits of the POL1 rules in the first octet of the SAIP header's pol (UNCONFIRMED): "
+	  "lsb = b1 disabling not allowed, b2 deletion not allowed, b3 deletion mandatory when "
+	  "disabled; msb = the same from b8 down (ASN.1 BIT STRING order). The reference card "
+	  "follows its personality (pol1_coding). docs/spec-notes.md, ES5." },
+	{ "es5.refresh_qualifier", { "04", "09", NULL },
+	  "Qualifier of the REFRESH the eUICC sends after a profile change (TS 102 223 "
+	  "6.4.7): 04 UICC reset (the SGP.02 procedures as the EKN notes quote them), or 09 "
+	  "eUICC profile state change (later TS 102 223 releases; UNCONFIRMED for SGP.02). "
+	  "docs/spec-notes.md, ES5." },
+	{ "es5.smsr_addr_container", { "A3_81", "A0_06", NULL },
+	  "Content of DGI 3A07 in UpdateSMSRAddressingParameters (UNCONFIRMED): A3 { 81 "
+	  "address } as WHTY-SR sends it, or A0 { 06 address } like the ES8 connectivity "
+	  "parameters. The reference card accepts both. docs/spec-notes.md, ES5." },
 	{ NULL, { NULL }, NULL },
 };
 

@@ -7,6 +7,7 @@
 
 #include <lauxlib.h>
 #include <lualib.h>
+#include <openssl/crypto.h>
 
 #include "engine/rt_options.h"
 #include "engine/rt_steplua.h"
@@ -340,11 +341,17 @@ static int rt_run_open_card(struct rt_run *run)
 	if (sc->transport == RT_SUT_CARD_LOOP) {
 		struct rt_euicc_config cfg;
 
-		rt_euicc_config_default(&cfg);
-		if (sc->eid)
-			snprintf(cfg.eid, sizeof(cfg.eid), "%s", sc->eid);
-		cfg.t0_get_response = sc->t0_get_response ? RT_EUICC_T0_CHUNK_MAX : 0;
+		if (sc->euicc) {
+			/* defaults + personality + eid/t0/faults/state (engine/rt_sut.c) */
+			cfg = *sc->euicc;
+		} else {
+			rt_euicc_config_default(&cfg);
+			if (sc->eid)
+				snprintf(cfg.eid, sizeof(cfg.eid), "%s", sc->eid);
+			cfg.t0_get_response = sc->t0_get_response ? RT_EUICC_T0_CHUNK_MAX : 0;
+		}
 		rc = rt_cardlink_open_reference(&cfg, &run->link, &err);
+		OPENSSL_cleanse(&cfg, sizeof(cfg)); /* the card keeps its own copy */
 		if (!rc)
 			snprintf(run->link->card->name, sizeof(run->link->card->name),
 				 "reference eUICC (loop)");

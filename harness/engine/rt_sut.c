@@ -2,12 +2,15 @@
 #include "engine/rt_sut.h"
 
 #include "engine/rt_options.h"
+#include "engine/rt_personality.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/crypto.h>
 
 /* Top-level keys of a SUT description (docs/sut-config.md). Lower-case keys only;
  * role-specific sections (card, smsr, smdp, keys...) grow with the roles. */
@@ -16,7 +19,7 @@ static const char *const rt_sut_keys[] = {
 };
 static const char *const rt_sut_card_keys[] = {
 	"transport", "reader", "reader_index", "reset", "wait_card_ms", "eid",
-	"t0_get_response", NULL,
+	"t0_get_response", "personality", "state", "faults", NULL,
 };
 
 struct rt_sut_enum {
@@ -138,9 +141,51 @@ static int rt_sut_bool(const struct rt_ynode *m, const char *key, int *out, stru
 	return 0;
 }
 
-static int rt_sut_card_load(const struct rt_ynode *m, struct rt_sut_card *card, struct rt_err *err)
+/* The reference card's configuration for a loop SUT: defaults, the personality file,
+ * then this section's eid, t0_get_response and faults (docs/sut-config.md). */
+static int rt_sut_card_euicc(const struct rt_ynode *m, const char *sut_file,
+			     struct rt_sut_card *card, int t0_given, struct rt_err *err)
 {
-	int t = RT_SUT_CARD_LOOP, r = RT_SUT_RESET_WARM, rc;
+	struct rt_euicc_config *cfg;
+	int rc = 0;
+
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg)
+		return RT_ENOMEM;
+	rt_euicc_config_default(cfg);
+	if (card->personality && rt_personality_load(card->personality, cfg, err)) {
+		rt_err_wrap(err, "%s:%u:%u: personality", sut_file, rt_ynode_get(m, "personality")->line,
+			    rt_ynode_get(m, "personality")->col);
+		rc = RT_ECONFIG;
+		goto out;
+	}
+	if (card->eid) {
+		if (strlen(card->eid) != RT_EID_DIGITS) {
+			rc = rt_sut_err(err, rt_ynode_get(m, "eid"), "'eid' must be %d digits", RT_EID_DIGITS);
+			goto out;
+		}
+		memcpy(cfg->eid, card->eid, RT_EID_DIGITS + 1);
+	}
+	if (t0_given)
+		cfg->t0_get_response = card->t0_get_response ? RT_EUICC_T0_CHUNK_MAX : 0;
+	cfg->faults = (cfg->faults | card->faults_set) & ~card->faults_clear;
+	cfg->state_path = card->state;
+out:
+	if (rc) {
+		OPENSSL_cleanse(cfg, sizeof(*cfg));
+		free(cfg);
+		return rc;
+	}
+	card->euicc = cfg;
+	return 0;
+}
+
+static int rt_sut_card_load(const struct rt_ynode *m, const char *sut_file, struct rt_sut_card *card,
+			    struct rt_err *err)
+{
+	int t = RT_SUT_CARD_LOOP, r = RT_SUT_RESET_WARM, rc, t0 = -1;
+	const struct rt_ynode *v;
+	char *name = NULL;
 
 	card->reader_index = -1;
 	card->wait_card_ms = 5000;
@@ -153,11 +198,55 @@ static int rt_sut_card_load(const struct rt_ynode *m, struct rt_sut_card *card, 
 	    (rc = rt_sut_string(m, "eid", 0, &card->eid, err)) ||
 	    (rc = rt_sut_int(m, "reader_index", -1, 64, &card->reader_index, err)) ||
 	    (rc = rt_sut_int(m, "wait_card_ms", 0, 600000, &card->wait_card_ms, err)) ||
-	    (rc = rt_sut_bool(m, "t0_get_response", &card->t0_get_response, err)))
-		return rc;
+	    (rc = rt_sut_bool(m, "t0_get_response", &t0, err)) ||
+	    (rc = rt_sut_string(m, "personality", 0, &name, err)) ||
+	    (rc = rt_sut_string(m, "state", 0, &card->state, err)))
+		goto out;
 	card->transport = (enum rt_sut_transport)t;
 	card->reset = (enum rt_sut_reset)r;
-	return 0;
+	card->t0_get_response = t0 > 0;
+	if (name) {
+		/* Relative to the SUT description's folder (sut/reference.yaml names
+		 * personalities/reference.yaml). */
+		char path[4096];
+
+		if ((rc = rt_personality_path(sut_file, name, path, sizeof(path), err)))
+			goto out;
+		card->personality = strdup(path);
+		if (!card->personality) {
+			rc = RT_ENOMEM;
+			goto out;
+		}
+	}
+	v = rt_ynode_get(m, "faults");
+	if (v && (rc = rt_personality_faults(v, &card->faults_set, &card->faults_clear, err)))
+		goto out;
+	if (card->transport == RT_SUT_CARD_PCSC) {
+		/* The card behind a reader runs elsewhere: its state file and faults are given
+		 * to that card (rsptest card serve --state/--fault), not here. A personality
+		 * is still checked: it documents (and scripts pass on) what the card is. */
+		if ((v = rt_ynode_get(m, "state")) || (v = rt_ynode_get(m, "faults"))) {
+			rc = rt_sut_err(err, v, "'state' and 'faults' apply to transport loop only "
+					"(give them to rsptest card serve)");
+			goto out;
+		}
+		if (card->personality) {
+			struct rt_euicc_config cfg;
+
+			rt_euicc_config_default(&cfg);
+			if (rt_personality_load(card->personality, &cfg, err)) {
+				v = rt_ynode_get(m, "personality");
+				rt_err_wrap(err, "%s:%u:%u: personality", sut_file, v->line, v->col);
+				rc = RT_ECONFIG;
+			}
+			OPENSSL_cleanse(&cfg, sizeof(cfg));
+		}
+		goto out;
+	}
+	rc = rt_sut_card_euicc(m, sut_file, card, t0 >= 0, err);
+out:
+	free(name);
+	return rc;
 }
 
 static int rt_sut_is_path(const char *spec)
@@ -246,7 +335,7 @@ int rt_sut_load(const char *spec, const char *datadir, struct rt_sut *sut, struc
 		goto out;
 	v = rt_ynode_get(m, "card");
 	if (v)
-		rc = rt_sut_card_load(v, &sut->card, err);
+		rc = rt_sut_card_load(v, path, &sut->card, err);
 out:
 	if (rc) {
 		if (rc == RT_ENOMEM)
@@ -266,6 +355,12 @@ void rt_sut_free(struct rt_sut *sut)
 	free(sut->file);
 	free(sut->card.reader);
 	free(sut->card.eid);
+	free(sut->card.personality);
+	free(sut->card.state);
+	if (sut->card.euicc) {
+		OPENSSL_cleanse(sut->card.euicc, sizeof(*sut->card.euicc));
+		free(sut->card.euicc);
+	}
 	for (i = 0; i < sut->features.n; i++)
 		free(sut->features.v[i]);
 	free(sut->features.v);

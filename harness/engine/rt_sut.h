@@ -9,6 +9,7 @@
 
 #include "engine/rt_case.h"
 #include "engine/rt_yaml.h"
+#include "roles/euicc/rt_euicc.h"
 #include "util/rt_err.h"
 
 enum rt_sut_transport {
@@ -31,6 +32,13 @@ struct rt_sut_card {
 	int wait_card_ms; /* pcsc: how long to wait for a card to appear */
 	char *eid;        /* loop: EID digits of the reference card (NULL = its default) */
 	int t0_get_response; /* loop: reference card answers case 2 with 61xx */
+	char *personality; /* the reference card's personality file (resolved path) or NULL */
+	char *state;       /* loop: the reference card's state file, NULL = memory only */
+	unsigned faults_set, faults_clear; /* loop: `faults:` (names; "-name" clears) */
+	/* loop: the reference card's configuration (defaults, personality, then eid,
+	 * t0_get_response and faults of this section); state_path is `state`. Owned, wiped
+	 * at rt_sut_free. NULL for pcsc. */
+	struct rt_euicc_config *euicc;
 };
 
 struct rt_sut {

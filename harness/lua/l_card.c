@@ -10,6 +10,9 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include <openssl/crypto.h>
+
+#include "engine/rt_personality.h"
 #include "lua/rt_lua.h"
 #include "lua/rt_lua_modules.h"
 #include "lua/l_card.h"
@@ -155,16 +158,66 @@ static int l_card_tostring(lua_State *L)
 	return 1;
 }
 
-/* rt.card.open_reference([{eid=digits, t0_get_response=n}]) -> card: the reference
- * eUICC in-process. */
+/* Applies opts.faults = {"name", "-name", ...} to cfg; raises on an unknown name. */
+static void l_card_faults(lua_State *L, struct rt_euicc_config *cfg)
+{
+	lua_Integer i, n;
+
+	lua_getfield(L, 1, "faults");
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		return;
+	}
+	luaL_checktype(L, -1, LUA_TTABLE);
+	n = (lua_Integer)lua_rawlen(L, -1);
+	for (i = 1; i <= n; i++) {
+		struct rt_err err = { 0 };
+		const char *name;
+		unsigned bit = 0;
+		int neg;
+
+		lua_rawgeti(L, -1, i);
+		name = lua_tostring(L, -1);
+		if (!name)
+			luaL_error(L, "faults[%d] must be a fault name", (int)i);
+		neg = name[0] == '-';
+		if (rt_personality_fault(name + neg, &bit, &err)) {
+			OPENSSL_cleanse(cfg, sizeof(*cfg));
+			rt_lua_error(L, "reference card: %s", err.msg);
+		}
+		cfg->faults = neg ? cfg->faults & ~bit : cfg->faults | bit;
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+}
+
+/* rt.card.open_reference([{personality=file, state=file, faults={names},
+ * eid=digits, t0_get_response=n}]) -> card: the reference eUICC in-process. The
+ * personality (docs/euicc-personality.md) is read first, the other fields refine it;
+ * state keeps the card's state in that file (loaded if it exists); a fault "-name"
+ * removes one the personality sets. */
 static int l_card_open_reference(lua_State *L)
 {
 	struct rt_euicc_config cfg;
 	struct rt_cardlink *link;
 	struct rt_err err = { 0 };
+	int rc;
 
 	rt_euicc_config_default(&cfg);
 	if (lua_istable(L, 1)) {
+		lua_getfield(L, 1, "personality");
+		if (!lua_isnil(L, -1)) {
+			const char *path = luaL_checkstring(L, -1);
+
+			if (rt_personality_load(path, &cfg, &err))
+				return rt_lua_error(L, "reference card: %s", err.msg);
+		}
+		lua_pop(L, 1);
+		lua_getfield(L, 1, "state");
+		/* stays on the stack (cfg.state_path points into it) until the card is open */
+		if (!lua_isnil(L, -1))
+			cfg.state_path = luaL_checkstring(L, -1);
+		l_card_faults(L, &cfg);
 		lua_getfield(L, 1, "eid");
 		if (lua_isstring(L, -1)) {
 			size_t n;
@@ -175,11 +228,14 @@ static int l_card_open_reference(lua_State *L)
 			memcpy(cfg.eid, eid, n + 1);
 		}
 		lua_getfield(L, 1, "t0_get_response");
-		cfg.t0_get_response = (unsigned)luaL_optinteger(L, -1, 0);
+		if (!lua_isnil(L, -1))
+			cfg.t0_get_response = (unsigned)luaL_checkinteger(L, -1);
 		lua_pop(L, 2);
 	}
-	if (rt_cardlink_open_reference(&cfg, &link, &err))
-		return luaL_error(L, "reference card: %s", err.msg);
+	rc = rt_cardlink_open_reference(&cfg, &link, &err);
+	OPENSSL_cleanse(&cfg, sizeof(cfg)); /* the card keeps its own copy */
+	if (rc)
+		return rt_lua_error(L, "reference card: %s", err.msg);
 	strncpy(link->card->name, "reference eUICC (loop)", sizeof(link->card->name) - 1);
 	l_card_push(L, link->card, link);
 	if (rt_card_reset(link->card, 1, &err))

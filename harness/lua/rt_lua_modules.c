@@ -14,5 +14,6 @@ const struct rt_lua_module rt_lua_modules[] = {
 	{ "rt.rcmd", luaopen_rt_rcmd },   { "rt.sms", luaopen_rt_sms },
 	{ "rt.dgi", luaopen_rt_dgi },     { "rt.ctlv", luaopen_rt_ctlv },
 	{ "rt.storedata", luaopen_rt_storedata }, { "rt.scp81", luaopen_rt_scp81 },
+	{ "rt.crypto", luaopen_rt_crypto },
 	{ NULL, NULL },
 };

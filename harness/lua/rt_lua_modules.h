@@ -35,5 +35,6 @@ int luaopen_rt_dgi(lua_State *L);
 int luaopen_rt_ctlv(lua_State *L);
 int luaopen_rt_storedata(lua_State *L);
 int luaopen_rt_scp81(lua_State *L);
+int luaopen_rt_crypto(lua_State *L);
 
 #endif

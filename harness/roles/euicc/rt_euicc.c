@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "roles/euicc/rt_euicc_store.h"
+#include "roles/euicc/rt_euicc_test_pki.h"
 #include "util/rt_log.h"
 
 /* The default ATR; docs/spec-notes.md, card interface has the sources for every byte.
@@ -82,6 +83,7 @@ void rt_euicc_config_default(struct rt_euicc_config *cfg)
 	cfg->notif_retries = 3;
 	snprintf(cfg->curve, sizeof(cfg->curve), "prime256v1");
 	snprintf(cfg->ci_curve, sizeof(cfg->ci_curve), "prime256v1");
+	rt_euicc_test_pki_default(cfg); /* TEST ONLY ECASD personality from certs/p256 */
 }
 
 int rt_euicc_put_tlv(struct rt_euicc_resp *r, uint32_t tag, const uint8_t *v, size_t n)

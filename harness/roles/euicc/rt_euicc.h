@@ -48,6 +48,15 @@ enum rt_euicc_fault {
 	RT_EUICC_FAULT_SCP03T_NO_MAC_CHECK = 1u << 9, /* accept SCP03t segments with a bad MAC */
 };
 
+/* POL1 bit coding in the first octet of the SAIP header's `pol` (UNCONFIRMED, facts §5.5;
+ * docs/spec-notes/60-es5.md). LSB: b1 disabling not allowed, b2 deletion not allowed, b3
+ * deletion mandatory when disabled; MSB: the same rules from b8 down (ASN.1 BIT STRING
+ * order). */
+enum rt_euicc_pol1_coding {
+	RT_EUICC_POL1_LSB = 0,
+	RT_EUICC_POL1_MSB = 1,
+};
+
 struct rt_euicc_fault_name {
 	const char *name;
 	unsigned bit;
@@ -86,6 +95,11 @@ struct rt_euicc_config {
 	char ci_curve[24];
 
 	unsigned notif_retries;               /* MO SMS attempts before roll-back */
+	/* ES5 open points (docs/spec-notes/60-es5.md; options es5.*). Zero = the default. */
+	unsigned pol1_coding;                 /* enum rt_euicc_pol1_coding (option es5.pol1_coding) */
+	uint8_t refresh_qualifier;            /* REFRESH after a profile change; 0 = 04 UICC reset */
+	uint8_t token_key[32];                /* MasterDelete token key (KVN 70); TEST ONLY */
+	size_t token_key_len;                 /* 0 = rt_euicc_default_token_key */
 	unsigned faults;                      /* enum rt_euicc_fault bits */
 };
 
@@ -96,6 +110,9 @@ extern const uint8_t rt_euicc_default_atr[];
 extern const size_t rt_euicc_default_atr_len;
 /* The default ISD-R SCP80 keyset: TEST ONLY keys, also in sut/reference*.yaml. */
 extern const struct rt_euicc_scp80_init rt_euicc_default_scp80;
+/* TEST ONLY: the MasterDelete token key used when cfg.token_key_len is 0 (16 bytes 70..7F,
+ * also in lua/es5.lua). */
+extern const uint8_t rt_euicc_default_token_key[16];
 
 /* A public example EID whose check digits are valid (mod 97 == 1). */
 extern const char rt_euicc_default_eid[];

@@ -116,6 +116,7 @@ struct rt_euicc {
 		int fetched; /* the head was FETCHed and awaits its TERMINAL RESPONSE */
 	} proactive;
 	int terminal_profile;    /* TERMINAL PROFILE received since the last reset */
+	unsigned notif_round;    /* rt_euicc_isdr.c: notification slots sent in this flush (bits) */
 	void *ota;               /* rt_euicc_ota.c: concatenated-SMS reassembly etc. */
 	struct rt_euicc_channel ch[RT_EUICC_CHANNELS];
 	/* Data waiting for GET RESPONSE (T=0 mode); dropped by any other command. */
@@ -195,7 +196,8 @@ extern const size_t rt_euicc_isdr_ncmds;
  * re-queues unconfirmed notifications, rolls back a change past its retries. */
 void rt_euicc_isdr_on_attach(struct rt_euicc *card);
 /* The next notification due for sending ('E1' TLV per facts §5.4) and marks an attempt;
- * 0 with *len = 0 when none. */
+ * 0 with *len = 0 when none. A flush calls it until *len = 0: each due notification comes
+ * once per round, and the call that finds none starts the next round. */
 int rt_euicc_isdr_next_notification(struct rt_euicc *card, uint8_t *out, size_t cap, size_t *len);
 
 /* rt_euicc_isdp.c — an ISD-P (SGP.02 4.1.3, ES8): SELECT answer, INSTALL [for

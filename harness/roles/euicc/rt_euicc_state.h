@@ -30,6 +30,8 @@
 #define RT_EUICC_PKG_MAX (64u << 10) /* one installed profile package */
 #define RT_EUICC_PARAM_MAX 128     /* connectivity / addressing parameters, POL1 */
 #define RT_EUICC_STATE_MAX (RT_EUICC_MAX_ISDP * (RT_EUICC_PKG_MAX + 1024) + 16384)
+/* A whole encoded document: the content above plus the outer tag and length. */
+#define RT_EUICC_STATE_FILE_MAX (RT_EUICC_STATE_MAX + 8)
 
 /* ISD-P life-cycle states, coded as GET STATUS tag 9F70 reports them (SGP.02 Table 1 as
  * quoted by njiwa ProfileInfo.State and the EKN notes; facts §4.1). */
@@ -115,11 +117,27 @@ void rt_euicc_state_free(struct rt_euicc_state *st);
 int rt_euicc_state_copy(struct rt_euicc_state *dst, const struct rt_euicc_state *src,
 			struct rt_err *err);
 
-/* Encodes st as a versioned TLV document appended to out. */
+/* Checks the model's invariants, the same the decoder applies to a file: lengths fit
+ * their arrays, KVNs 01..0F and unique, known algorithms and ISD-P states, AIDs of 5..16
+ * bytes and unique, SCP03 keys of 16/24/32 bytes, at most one ISD-P enabled and one with
+ * the fall-back attribute. RT_EINVAL naming the first problem. */
+int rt_euicc_state_check(const struct rt_euicc_state *st, struct rt_err *err);
+
+/* Encodes st as a versioned TLV document appended to out (give out a maximum of at least
+ * RT_EUICC_STATE_FILE_MAX). The encoding is canonical: equal models, equal bytes. A model
+ * that fails rt_euicc_state_check is RT_EINVAL (it could not be read back). */
 int rt_euicc_state_encode(const struct rt_euicc_state *st, struct rt_buf *out, struct rt_err *err);
 
-/* Decodes a document into st (initialised here). RT_EPROTO naming the field on any
- * damage; an unknown version is RT_ENOTSUP. */
+/* 1 when a and b are the same card state (equal encodings: slot positions and bytes past
+ * a field's length do not count), 0 when not, a negative RT_E* when one cannot be
+ * encoded. */
+int rt_euicc_state_equal(const struct rt_euicc_state *a, const struct rt_euicc_state *b,
+			 struct rt_err *err);
+
+/* Decodes a document into st (initialised here; empty again after a failure). Strict:
+ * RT_EPROTO naming the field and offset on any damage (truncation, unknown, repeated or
+ * missing field, wrong length, non-minimal length form, broken invariant); a version
+ * other than RT_EUICC_STATE_VERSION is RT_ENOTSUP. */
 int rt_euicc_state_decode(const uint8_t *buf, size_t len, struct rt_euicc_state *st,
 			  struct rt_err *err);
 

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Fault self-test: the suite must catch a card that breaks a rule. For each fault knob
+# of the reference eUICC (enum rt_euicc_fault, names in rt_euicc_fault_names), the
+# cases that check that rule are run against the reference card with the fault
+# injected (SUT description `card: faults: [NAME]`) and must FAIL; the same cases must
+# PASS against the card without it (so a FAIL is the fault's doing, not a broken case).
+#
+# HOW TO ADD A ROW: when you write a case that checks a rule a fault knob breaks, add
+# its id to that fault's row below (one line per fault: the name, then the case ids,
+# separated by spaces). A new knob gets a new row. Nothing else needs to change.
+. "$(dirname "$0")/lib.sh"
+
+#  fault                 cases that must FAIL with it (and PASS without it)
+FAULT_TABLE='
+bad_eid               EUICC-BASIC-EID-001 EUICC-BASIC-EID-002
+por_bad_cc            EUICC-OTA-EXP-001 EUICC-OTA-CMP-001 EUICC-OTA-POR-001
+no_por                EUICC-OTA-EXP-001 EUICC-OTA-SEC-003
+accept_replay         EUICC-OTA-SEC-003
+forget_notification   EUICC-ES5-NOTIF-001 EUICC-OTA-NOTIF-001
+ignore_pol1           EUICC-ES5-POL1-001 EUICC-ES5-POL1-002
+bad_receipt           EUICC-ES8-KEY-001
+no_refresh            EUICC-ES5-ENABLE-001 EUICC-ES5-DISABLE-001
+ignore_memory         EUICC-ES5-CISDP-003
+scp03t_no_mac_check   EUICC-ES8-DL-005
+'
+
+SUITE="$RT_SRCDIR/testcases"
+PERSONALITY="$RT_SRCDIR/sut/personalities/reference.yaml"
+
+# sut FILE [FAULT] — the built-in reference SUT (keys, features, vars as they are),
+# with the personality by absolute path and, when given, the fault injected.
+sut() {
+  sed -e "s|^  personality: .*|  personality: $PERSONALITY|" "$RT_SRCDIR/sut/reference.yaml" >"$1"
+  if [ -n "${2:-}" ]; then
+    sed -i -e "s|^  transport: loop$|  transport: loop\n  faults: [$2]|" "$1"
+  fi
+}
+
+# verdict OUT ID -> PASS/FAIL/ERROR/SKIP of that case in a run's console output
+verdict() { sed -n "s/^\(PASS\|FAIL\|ERROR\|SKIP\) *$2 .*/\1/p" "$1" | head -n 1; }
+
+# kexpr ID... -> "ID or ID or ..." for rsptest run -k
+kexpr() { local e="" id; for id in "$@"; do e="${e:+$e or }$id"; done; echo "$e"; }
+
+rows=0
+all_ids=()
+while read -r fault ids; do
+  [ -z "$fault" ] && continue
+  # shellcheck disable=SC2206
+  all_ids+=($ids)
+done <<<"$FAULT_TABLE"
+
+# One run without faults: every listed case must pass there.
+sut "$WORK/clean.yaml"
+"$RSPTEST" run --sut "$WORK/clean.yaml" --report-dir "$WORK/rep-clean" \
+  -k "$(kexpr "${all_ids[@]}")" "$SUITE" >"$WORK/clean.out" 2>&1
+while read -r fault ids; do
+  [ -z "$fault" ] && continue
+  rows=$((rows + 1))
+  sut "$WORK/$fault.yaml" "$fault"
+  # shellcheck disable=SC2086
+  "$RSPTEST" run --sut "$WORK/$fault.yaml" --report-dir "$WORK/rep-$fault" \
+    -k "$(kexpr $ids)" "$SUITE" >"$WORK/$fault.out" 2>&1
+  status=$?
+  if grep -q "unknown fault\|unknown key 'faults'" "$WORK/$fault.out"; then
+    cat "$WORK/$fault.out"
+  fi
+  check "$fault: the run reports failures (exit 1)" test $status -eq 1
+  for id in $ids; do
+    v=$(verdict "$WORK/$fault.out" "$id")
+    c=$(verdict "$WORK/clean.out" "$id")
+    check "$fault: $id FAILs with the fault (got ${v:-nothing: no such case?})" test "$v" = FAIL
+    check "$fault: $id PASSes without it (got ${c:-nothing})" test "$c" = PASS
+  done
+done <<<"$FAULT_TABLE"
+
+# Faults from the command line: `rsptest card serve --fault` parses the same names.
+"$RSPTEST" card serve --fault no_such_fault >"$WORK/cli.out" 2>&1
+check "card serve --fault with an unknown name is a usage error" test $? -eq 2
+check "... naming the fault and the known ones" grep -q "unknown fault 'no_such_fault' (known: por_bad_cc" "$WORK/cli.out"
+# The SUT description refuses an unknown fault with its position.
+sut "$WORK/typo.yaml" bad_eidd
+"$RSPTEST" list --sut "$WORK/typo.yaml" >"$WORK/typo.out" 2>&1
+check "SUT faults: an unknown name is a configuration error (exit 2)" test $? -eq 2
+check "... at file:line:col" grep -q "typo.yaml:[0-9]*:[0-9]*: unknown fault 'bad_eidd'" "$WORK/typo.out"
+echo "# $rows fault rows"
+finish
