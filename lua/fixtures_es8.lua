@@ -3,8 +3,8 @@
 -- SM-SR's channel and deleted again after the case (rt.case.defer), so that cases stay
 -- independent on a card that keeps its state for the whole run.
 --
--- The ISD-P is created with smdp.create_isdp (ES5 CreateISDP); when lua/es5.lua
--- lands, these switch to es5.create_isdp / es5.delete_profile (same bytes).
+-- The ISD-P is created and deleted through smdp.create_isdp / smdp.delete_isdp, which
+-- ask the SM-SR role for ES5 CreateISDP / DeleteProfile (lua/es5.lua).
 local case = require("rt.case")
 local device = require("device")
 

@@ -158,35 +158,25 @@ local function por_ok(r, what)
   end
 end
 
--- ---- ES5 placeholders (lua/es5.lua owns these) ---------------------------------------------
+-- ---- ES5 functions the SM-DP asks the SM-SR for (lua/es5.lua builds them) ---------------
 
--- GP CS 11.5 INSTALL [for install and make selectable] to the ISD-R (facts §4.1, NJIWA/WHTY).
-function M.install_isdp_apdu(aid, memory)
-  local params = hex.decode("C90481020370") ..
-      tlv.encode(0xEF, tlv.encode(0x83, string.pack(">I4", memory or 65536)))
-  local d = "\x10" .. hex.decode(sgp02.vars.ISD_P_ELF_AID) .. "\x10" ..
-      hex.decode(sgp02.vars.ISD_P_MODULE_AID) .. string.char(#aid) .. aid ..
-      "\x03\x80\xC0\x00" .. string.char(#params) .. params .. "\x00"
-  return "\x80\xE6\x0C\x00" .. string.char(#d) .. d .. "\x00"
-end
-
--- smdp.create_isdp{aid=, tar=, memory=} -> {sw, por_status, aid, tar}  (ES5 CreateISDP)
+-- smdp.create_isdp{aid=, tar=, memory=} -> {sw, por_status, por_present, aid, tar}
+-- ES3.CreateISDP → ES5 CreateISDP: the SM-SR's INSTALL (es5.create_isdp). The caller
+-- deletes it (es8 fixtures defer smdp.delete_isdp), so no automatic clean-up here.
 function M.create_isdp(args)
   args = args or {}
   local aid, tar = M.aid_tar(args)
-  local r = smsr().send_script({ tar = sgp02.vars.TAR_ISD_R,
-                                 commands = { hex.encode(M.install_isdp_apdu(aid, args.memory)) } })
+  local r = require("es5").create_isdp({ aid = hex.encode(aid), tar = hex.encode(tar),
+                                          memory = args.memory, cleanup = false })
   return { sw = r.sw, por_status = r.por_status, aid = hex.encode(aid), tar = hex.encode(tar),
            por_present = r.por_present }
 end
 
--- smdp.delete_isdp{aid=} -> {sw}  (ES5 DeleteProfile: DELETE 80 E4 00 40 4F AID, facts §5.2)
+-- smdp.delete_isdp{aid=} -> {sw, por_status}  (ES5 DeleteProfile, es5.delete_profile)
 function M.delete_isdp(args)
   local aid = M.aid_tar(args or {})
   keysets[hex.encode(aid)] = nil
-  local r = smsr().send_script({ tar = sgp02.vars.TAR_ISD_R,
-                                 commands = { "80E40040" .. string.format("%02X", #aid + 2) ..
-                                              "4F" .. string.format("%02X", #aid) .. hex.encode(aid) .. "00" } })
+  local r = require("es5").delete_profile({ aid = hex.encode(aid) })
   return { sw = r.sw, por_status = r.por_status }
 end
 

@@ -210,6 +210,8 @@ extern const size_t rt_euicc_isdp_ncmds;
 int rt_euicc_isdp_script_tlv(struct rt_euicc *card, int isdp, const uint8_t *tlv, size_t len,
 			     struct rt_euicc_resp *resp);
 void rt_euicc_isdp_sessions_free(struct rt_euicc *card);
+/* Drops the volatile session of one ISD-P slot (the ISD-R calls it when deleting). */
+void rt_euicc_isdp_session_drop(struct rt_euicc *card, int isdp);
 
 /* SD FCI (GP CS 11.9.3.1): '6F' { '84' AID, 'A5' { '9F65' } }. 0 or -1. */
 int rt_euicc_fci_sd(const uint8_t *aid, size_t aid_len, struct rt_euicc_resp *r);

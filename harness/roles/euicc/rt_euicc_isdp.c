@@ -121,6 +121,14 @@ static void rt_isdp_sess_free(struct rt_euicc_isdp_session *x)
 	free(x);
 }
 
+void rt_euicc_isdp_session_drop(struct rt_euicc *card, int isdp)
+{
+	if (isdp < 0 || isdp >= RT_EUICC_MAX_ISDP)
+		return;
+	rt_isdp_sess_free(card->isdp_sess[isdp]);
+	card->isdp_sess[isdp] = NULL;
+}
+
 void rt_euicc_isdp_sessions_free(struct rt_euicc *card)
 {
 	size_t i;

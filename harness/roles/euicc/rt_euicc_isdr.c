@@ -205,8 +205,10 @@ static void rt_refresh(struct rt_euicc *card)
 
 /* Frees an ISD-P's slot: memory quota back, keys wiped, package freed (SGP.02 3.6: the
  * ISD-P and everything in it are deleted). */
-static void rt_isdp_free(struct rt_euicc_isdp *p)
+static void rt_isdp_free(struct rt_euicc *card, struct rt_euicc_isdp *p)
 {
+	/* Its secure-channel session goes with it, so a new ISD-P in the slot starts clean. */
+	rt_euicc_isdp_session_drop(card, (int)(p - card->st.isdp));
 	free(p->pkg);
 	OPENSSL_cleanse(p, sizeof(*p));
 	p->state = RT_ISDP_FREE;
@@ -499,7 +501,7 @@ static uint16_t rt_dgi_confirm(struct rt_euicc *card, const uint8_t *v, size_t l
 	if (del) {
 		if (rt_euicc_put_tlv(&list, 0x4F, del->aid, del->aid_len))
 			return RT_SW_UNKNOWN;
-		rt_isdp_free(del);
+		rt_isdp_free(card, del);
 	}
 	if (rt_euicc_commit(card))
 		return RT_SW_UNKNOWN;
@@ -635,7 +637,7 @@ static uint16_t rt_isdr_delete(struct rt_euicc *card, struct rt_euicc_channel *c
 	/* The roll-back target of an unconfirmed change is gone: the change becomes final. */
 	if (st->change_pending && rt_aid_eq(p->aid, p->aid_len, st->rollback_to, st->rollback_to_len))
 		rt_rollback_clear(st);
-	rt_isdp_free(p);
+	rt_isdp_free(card, p);
 	if (rt_euicc_commit(card))
 		return RT_SW_UNKNOWN;
 	/* GP CS 11.2.3.1: the response is a single byte '00' (no delete confirmation). */
