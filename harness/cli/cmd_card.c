@@ -36,10 +36,22 @@ static const char *rt_card_fault_list(void)
 	const struct rt_euicc_fault_name *f;
 	size_t used = 0;
 
+	size_t line = 0;
+
 	names[0] = '\0';
-	for (f = rt_euicc_fault_names; f->name && used < sizeof(names); f++)
-		used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
-					 f == rt_euicc_fault_names ? "" : ", ", f->name);
+	for (f = rt_euicc_fault_names; f->name && used < sizeof(names); f++) {
+		/* wrapped under the option's text column */
+		int wrap = line + strlen(f->name) > 50;
+		int n = snprintf(names + used, sizeof(names) - used, "%s%s%s",
+				 f == rt_euicc_fault_names ? "" : ",",
+				 f == rt_euicc_fault_names ? "" : wrap ? "\n                         " : " ",
+				 f->name);
+
+		if (n < 0)
+			break;
+		used += (size_t)n;
+		line = wrap ? strlen(f->name) : line + strlen(f->name) + 2;
+	}
 	return names;
 }
 
@@ -64,7 +76,8 @@ static void rt_card_usage(FILE *f)
 		"                         the card survives restarts and SIGKILL); default: in\n"
 		"                         memory only\n"
 		"  --fault NAME           break one rule on purpose (repeatable; -NAME removes a\n"
-		"                         fault of the personality): %s\n"
+		"                         fault of the personality):\n"
+		"                         %s\n"
 		"  --eid DIGITS           32-digit EID with valid check digits\n"
 		"                         (default %s)\n"
 		"  --atr HEX              ATR to answer (default: the eUICC ATR, see\n"
