@@ -216,6 +216,11 @@ local function bent_key_data(dp, sk, params, c, bend)
   local a6 = ecka.a6(params)
   local dgi = ecka.dgi(0x3A02, a6)
   local curve = bend.epk_curve or c.curve
+  -- "other": whichever of the two SGP.02 curves the ECASD does not use.
+  if curve == "other" then
+    local mine = (c.curve == "P-256" or c.curve == "prime256v1") and "p256" or "bp256"
+    curve = mine == "p256" and "brainpoolP256r1" or "prime256v1"
+  end
   local eph = ec.generate(curve)
   local form = ({ b0_f0 = "b0f0", b0 = "b0", bare = "bare" })[case.option("ecka.epk_form")]
   local epk = ecka.epk(eph:public(), curve, form)
@@ -229,7 +234,7 @@ end
 --   result: {sw (last STORE DATA), sw_install, sw_cert, sw_keys, rc_len, stage
 --   ("install"|"cert"|"keys"|"done"), receipt_ok, receipt_status, kvn, por_status}
 --   bend: skip_install, install_aid=hex, cert="wrong_ci"|"smsr"|"other_curve"|name|hex,
---   keys_first (3A02 without 3A01), signature="bad"|"other_key", epk_curve=curve,
+--   keys_first (3A02 without 3A01), signature="bad"|"other_key", epk_curve=curve|"other",
 --   params={A6 fields}, expect_receipt=hex (the receipt the SM-DP insists on), ota={...}
 --   (smsr.send_script bends)
 -- SGP.02 4.1.3.1; facts §4.2 steps 1-5.

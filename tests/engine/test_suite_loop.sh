@@ -13,4 +13,11 @@ check "every skip is a feature the SUT does not declare" \
   sh -c "! grep '^SKIP' '$WORK/out' | grep -v 'does not declare'"
 check "JUnit valid" xmllint --noout --schema "$RT_SRCDIR/tests/junit.xsd" "$WORK/rep/junit.xml"
 check "JUnit has every case" test "$(xpath "$WORK/rep/junit.xml" 'count(//testcase)')" = "$n"
+# The same suite against the reference card with a brainpoolP256r1 ECASD: it declares
+# ecc.brainpool, so every case applies and none may be skipped.
+"$RSPTEST" run --sut reference-brainpool --report-dir "$WORK/rep-bp" "$RT_SRCDIR/testcases" >"$WORK/out-bp" 2>&1
+status=$?
+tail -n 3 "$WORK/out-bp"
+check "suite over loop with a brainpool ECASD exits 0" test $status -eq 0
+check "every case runs and passes with a brainpool ECASD" grep -qx "$n passed, 0 failed, 0 errors, 0 skipped" "$WORK/out-bp"
 finish
