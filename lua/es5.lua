@@ -1,6 +1,6 @@
 -- es5 — the SM-SR's ES5 functions towards the eUICC's ISD-R (SGP.02 4.1.1), as step
 -- verbs: CreateISDP, EnableProfile, DisableProfile, DeleteProfile, SetFallBackAttribute,
--- eUICCCapabilityAudit (GET DATA BF30 / GET STATUS), UpdateSMSRAddressingParameters,
+-- SetEmergencyProfileAttribute, eUICCCapabilityAudit (GET DATA BF30 / GET STATUS), UpdateSMSRAddressingParameters,
 -- MasterDelete, and the notifications (confirmation, expectation, the retries that end
 -- in a roll-back). Encodings: ../shared/spec/sgp02-facts.md §4.1, §5.2-§5.5; open points
 -- and choices: docs/spec-notes.md, ES5 (part docs/spec-notes/60-es5.md).
@@ -295,6 +295,18 @@ function M.set_fallback(args)
   return to_isdr(args, { store_dgi(args, 0x3A05, aid_value(need_aid(args))) })
 end
 
+-- es5.set_emergency{aid=, bend} -> result + dgi (hex)
+-- SGP.02 3.25 SetEmergencyProfileAttribute over ES5: no source gives the command, so it
+-- follows SetFallBackAttribute: STORE DATA DGI <option es5.emergency_dgi, default 3A06,
+-- UNCONFIRMED> { 4F AID } (docs/spec-notes.md, ES5).
+function M.set_emergency(args)
+  args = args or {}
+  local d = tonumber(case.option("es5.emergency_dgi"), 16)
+  local r = to_isdr(args, { store_dgi(args, d, aid_value(need_aid(args))) })
+  r.dgi = ("%04X"):format(d)
+  return r
+end
+
 -- ---- DeleteProfile / MasterDelete --------------------------------------------------------
 
 -- es5.delete_profile{aid=, p2=option es5.delete_p2, bend} -> result
@@ -343,7 +355,7 @@ local function be(b)
 end
 
 -- Parses E3 entries (facts §5.3) into {[AID hex] = {aid, state, state_name, fallback,
--- quota, free}}.
+-- emergency, quota, free}}. 53 b1 = fall-back, b2 = emergency (UNCONFIRMED, the next bit).
 function M.parse_e3(data, into)
   into = into or {}
   local ok, items = pcall(tlv.parse, data or "")
@@ -354,7 +366,9 @@ function M.parse_e3(data, into)
       for _, c in ipairs(it.children or {}) do
         if c.tag == 0x4F then p.aid = hex.encode(c.value)
         elseif c.tag == 0x9F70 then p.state = c.value:byte(1); p.state_name = M.STATES[p.state]
-        elseif c.tag == 0x53 then p.fallback = (c.value:byte(1) or 0) & 1 == 1
+        elseif c.tag == 0x53 then
+          p.fallback = (c.value:byte(1) or 0) & 1 == 1
+          p.emergency = (c.value:byte(1) or 0) & 2 == 2
         elseif c.tag == 0x8F then p.quota = be(c.value)
         elseif c.tag == 0x91 then p.free = be(c.value) end
       end
@@ -379,7 +393,8 @@ end
 
 -- es5.audit{aids={hex,...} | aid=hex, tags="4F9F70538F91" (GET STATUS 5C list, or none),
 --           resources=true (GET DATA BF30 5C FF21), status=true, bend} -> result +
---   profiles {[AID hex] = {aid, state, state_name, fallback, quota, free}}, nprofiles,
+--   profiles {[AID hex] = {aid, state, state_name, fallback, emergency, quota, free}},
+--   nprofiles,
 --   memory {installed, free_nv, free_volatile}, status_sw, resources_sw
 -- SGP.02 4.1.1.5 eUICCCapabilityAudit (facts §5.3): GET DATA 80 CA BF 30 { 5C FF21 } and
 -- GET STATUS 80 F2 40 02 { 4F <AID or empty> [5C tags] }, all in one script.
@@ -653,8 +668,8 @@ expect.register("refresh", function(r, want)
   return true
 end)
 
--- profile: {aid=hex, state="enabled"|0x3F, fallback=true|false, absent=true} — the audit
--- result holds that ISD-P in that state.
+-- profile: {aid=hex, state="enabled"|0x3F, fallback=true|false, emergency=true|false,
+-- absent=true} — the audit result holds that ISD-P in that state.
 expect.register("profile", function(r, want)
   if type(r.profiles) ~= "table" then return false, "the step returned no audit (profiles)" end
   local list = want[1] and want or { want }
@@ -675,6 +690,10 @@ expect.register("profile", function(r, want)
       if w.fallback ~= nil and p.fallback ~= w.fallback then
         return false, ("ISD-P %s fall-back attribute %s, expected %s"):format(aid,
           tostring(p.fallback), tostring(w.fallback))
+      end
+      if w.emergency ~= nil and p.emergency ~= w.emergency then
+        return false, ("ISD-P %s emergency attribute %s, expected %s"):format(aid,
+          tostring(p.emergency), tostring(w.emergency))
       end
     end
   end

@@ -2,6 +2,7 @@
 -- `es5.<name>` under `fixtures:` (docs/testcase-format.md). Each returns variables:
 --   BASE  the run's base profile (lua/es5.lua base_profile): enabled, fall-back attribute
 --   P     a second profile (ISD-P AID), in the state the fixture names
+--   Q     a third profile (ISD-P AID), DISABLED (es5.profiles_disabled)
 --   ISDP  an ISD-P just created (SELECTABLE, no profile)
 -- What they create is deleted after the case (lua/es5.lua cleanup).
 local M = {}
@@ -27,6 +28,14 @@ function M.profile_disabled(vars)
   local base = es5().base_profile()
   local p = es5().install_profile({})
   return { BASE = base, P = p.aid }
+end
+
+-- es5.profiles_disabled: the base profile plus two downloaded profiles P and Q, DISABLED.
+function M.profiles_disabled(vars)
+  local base = es5().base_profile()
+  local p = es5().install_profile({})
+  local q = es5().install_profile({})
+  return { BASE = base, P = p.aid, Q = q.aid }
 end
 
 -- es5.profile_enabled: as profile_disabled, then P enabled (its notification confirmed);

@@ -2,6 +2,7 @@
  * knowledge as data: adding an option is adding a row (and using it in lua/ or C). */
 #include "engine/rt_options.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,6 +68,12 @@ const struct rt_option_def rt_option_defs[] = {
 	  "6.4.7): 04 UICC reset (the SGP.02 procedures as the EKN notes quote them), or 09 "
 	  "eUICC profile state change (later TS 102 223 releases; UNCONFIRMED for SGP.02). "
 	  "docs/spec-notes.md, ES5." },
+	{ "es5.emergency_dgi", { "3A06", RT_OPTION_ANY_HEX4, NULL },
+	  "STORE DATA DGI of SetEmergencyProfileAttribute (SGP.02 3.25; ES5 command data "
+	  "'4F' AID like SetFallBackAttribute's 3A05): UNCONFIRMED, no source gives it; 3A06 "
+	  "is a guess (the free number between 3A05 and 3A07). A SUT sets its real value (any "
+	  "4 hex digits); the reference card follows its personality (emergency_dgi). "
+	  "docs/spec-notes.md, ES5." },
 	{ "es5.smsr_addr_container", { "A3_81", "A0_06", NULL },
 	  "Content of DGI 3A07 in UpdateSMSRAddressingParameters (UNCONFIRMED): A3 { 81 "
 	  "address } as WHTY-SR sends it, or A0 { 06 address } like the ES8 connectivity "
@@ -84,12 +91,24 @@ const struct rt_option_def *rt_option_find(const char *name)
 	return NULL;
 }
 
+/* 1 when v is exactly four hex digits. */
+static int rt_option_is_hex4(const char *v)
+{
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		if (!isxdigit((unsigned char)v[i]))
+			return 0;
+	return v[4] == '\0';
+}
+
 static int rt_option_allows(const struct rt_option_def *d, const char *v)
 {
 	size_t i;
 
 	for (i = 0; i < RT_OPTION_MAX_VALUES && d->values[i]; i++)
-		if (strcmp(d->values[i], v) == 0)
+		if (strcmp(d->values[i], v) == 0 ||
+		    (strcmp(d->values[i], RT_OPTION_ANY_HEX4) == 0 && rt_option_is_hex4(v)))
 			return 1;
 	return 0;
 }

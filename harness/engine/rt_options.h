@@ -15,6 +15,9 @@
 #include "util/rt_err.h"
 
 #define RT_OPTION_MAX_VALUES 6
+/* An allowed value that stands for any four hex digits (a DGI or tag a SUT chooses); never
+ * the default. */
+#define RT_OPTION_ANY_HEX4 "<hex4>"
 
 struct rt_option_def {
 	const char *name;

@@ -26,8 +26,14 @@
 
 static const char *const rt_pers_keys[] = {
 	"name", "description", "eid", "atr", "t0_get_response", "memory", "scp80",
-	"smsr_address", "ecasd", "notification_retries", "faults", NULL,
+	"smsr_address", "ecasd", "notification_retries", "emergency_dgi", "pol1_coding",
+	"refresh_qualifier", "faults", NULL,
 };
+
+/* STORE DATA DGIs the ISD-R already gives a meaning (facts §5.2: 3A03 EnableProfile, 3A04
+ * DisableProfile, 3A05 SetFallBackAttribute, 3A07 UpdateSMSRAddressingParameters, 3A08
+ * notification confirmation): SetEmergencyProfileAttribute cannot take one of them. */
+static const uint16_t rt_pers_isdr_dgis[] = { 0x3A03, 0x3A04, 0x3A05, 0x3A07, 0x3A08 };
 static const char *const rt_pers_scp80_keys[] = {
 	"kvn", "kic_alg", "kid_alg", "kic", "kid", "dek", NULL,
 };
@@ -602,6 +608,51 @@ int rt_personality_apply(const struct rt_ynode *root, const char *base, struct r
 		if ((rc = rt_pers_uint(v, "notification_retries", 0, 255, &x, err)))
 			return rc;
 		cfg->notif_retries = (unsigned)x;
+	}
+	if ((rc = rt_pers_scalar(root, "emergency_dgi", &v, err)))
+		return rc;
+	if (v) {
+		/* SetEmergencyProfileAttribute's DGI (UNCONFIRMED; option es5.emergency_dgi). */
+		uint8_t d[2] = { 0, 0 };
+		uint16_t dgi;
+		size_t i;
+
+		if ((rc = rt_pers_hex(v, "emergency_dgi", d, sizeof(d), &n, err)))
+			return rc;
+		dgi = n == 2 ? (uint16_t)(d[0] << 8 | d[1]) : 0;
+		if (dgi == 0x0000) /* a DGI is 2 bytes (GP CS 11.11.2.1); 0 is no DGI */
+			return rt_pers_err(err, v, "'emergency_dgi' must be a DGI of 2 bytes, e.g. \"3A06\" "
+					   "(got \"%s\")", v->str);
+		for (i = 0; i < sizeof(rt_pers_isdr_dgis) / sizeof(rt_pers_isdr_dgis[0]); i++)
+			if (dgi == rt_pers_isdr_dgis[i])
+				return rt_pers_err(err, v, "'emergency_dgi': %04X is another ES5 function's DGI",
+						   dgi);
+		cfg->emergency_dgi = dgi;
+	}
+	/* The card's reading of the two ES5 points the sources leave open (options
+	 * es5.pol1_coding and es5.refresh_qualifier; docs/spec-notes.md, ES5). */
+	if ((rc = rt_pers_scalar(root, "pol1_coding", &v, err)))
+		return rc;
+	if (v) {
+		if (strcmp(v->str, "lsb") == 0)
+			cfg->pol1_coding = RT_EUICC_POL1_LSB;
+		else if (strcmp(v->str, "msb") == 0)
+			cfg->pol1_coding = RT_EUICC_POL1_MSB;
+		else
+			return rt_pers_err(err, v, "'pol1_coding' must be lsb or msb (got \"%s\")", v->str);
+	}
+	if ((rc = rt_pers_scalar(root, "refresh_qualifier", &v, err)))
+		return rc;
+	if (v) {
+		uint8_t q[1] = { 0 };
+
+		if ((rc = rt_pers_hex(v, "refresh_qualifier", q, sizeof(q), &n, err)))
+			return rc;
+		/* TS 102 223 8.6: REFRESH qualifiers 00..09 are defined. */
+		if (n != 1 || q[0] > 0x09)
+			return rt_pers_err(err, v, "'refresh_qualifier' must be one byte 00..09 (got \"%s\")",
+					   v->str);
+		cfg->refresh_qualifier = q[0];
 	}
 	v = rt_ynode_get(root, "faults");
 	if (v) {

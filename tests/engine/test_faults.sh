@@ -24,6 +24,7 @@ bad_receipt           EUICC-ES8-KEY-001
 no_refresh            EUICC-ES5-ENABLE-001 EUICC-ES5-DISABLE-001 | EUICC-ES5-DELETE-002
 ignore_memory         EUICC-ES5-CISDP-003 | EUICC-ES5-CISDP-002
 scp03t_no_mac_check   EUICC-ES8-DL-005
+emergency_on_enabled  EUICC-ES5-EMERG-003 | EUICC-ES5-EMERG-001 EUICC-ES5-EMERG-004
 '
 
 SUITE="$RT_SRCDIR/testcases"

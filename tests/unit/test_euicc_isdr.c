@@ -5,7 +5,8 @@
  * that rt_euicc_from_ota recognises) and, for the 6982 checks, through the card's contact
  * interface (struct rt_icc) after SELECT ISD-R. Covers every handler and error SW, the
  * profile life-cycle transitions (table-driven), POL1 in both codings and its fault knob,
- * the fall-back attribute, MasterDelete tokens, GET STATUS / GET DATA audits, the
+ * the fall-back attribute, the Emergency Profile Attribute (its configured DGI and fault
+ * knob), MasterDelete tokens, GET STATUS / GET DATA audits, the
  * notification queue (E1 encoding, confirmation, retries then roll-back, the declaration,
  * the forget_notification fault), REFRESH, and that every change is persisted (state file
  * reloaded, encode/decode round trip) and a failed save answers 6F00. The state is set
@@ -618,6 +619,127 @@ static void test_fallback_moves(void **state)
 	assert_int_equal(isdp(f, 0x11)->state, S3F);
 }
 
+/* --- SetEmergencyProfileAttribute (SGP.02 3.25; DGI UNCONFIRMED, default 3A06) ------- */
+
+/* GET STATUS of one ISD-P with tag 53 only: its profile properties byte. */
+static uint8_t props_of(struct fx *f, unsigned tar)
+{
+	char aid[33], data[80];
+
+	aid_hex(tar, aid);
+	snprintf(data, sizeof(data), "4F10%s 5C0153", aid);
+	assert_int_equal(ota_cmd(f, 0xF2, 0x40, 0x02, data), 0x9000);
+	assert_true(f->resp.len >= 3);
+	return f->resp.data[f->resp.len - 1];
+}
+
+static void test_emergency_set_and_move(void **state)
+{
+	struct fx *f = *state;
+
+	put_isdp(f, 0x10, S3F, 1, -1);
+	put_isdp(f, 0x11, S1F, 0, -1);
+	put_isdp(f, 0x12, S1F, 0, -1);
+	/* On a present, DISABLED profile: set and saved. */
+	assert_int_equal(dgi_aid(f, 0x3A06, 0x11), 0x9000);
+	assert_true(isdp(f, 0x11)->emergency);
+	assert_false(isdp(f, 0x11)->fallback);
+	assert_ptr_equal(rt_euicc_isdp_emergency(&f->card->st), isdp(f, 0x11));
+	assert_persisted(f);
+	/* GET STATUS 53: b2 = emergency (UNCONFIRMED), b1 = fall-back. */
+	assert_int_equal(props_of(f, 0x11), 0x02);
+	assert_int_equal(props_of(f, 0x10), 0x01);
+	/* Again on the holder: no change, 9000. */
+	assert_int_equal(dgi_aid(f, 0x3A06, 0x11), 0x9000);
+	assert_true(isdp(f, 0x11)->emergency);
+	/* Setting it on B unsets it on A: exactly one holder. */
+	assert_int_equal(dgi_aid(f, 0x3A06, 0x12), 0x9000);
+	assert_false(isdp(f, 0x11)->emergency);
+	assert_true(isdp(f, 0x12)->emergency);
+	assert_int_equal(props_of(f, 0x11), 0x00);
+	assert_int_equal(props_of(f, 0x12), 0x02);
+	assert_int_equal(rt_euicc_state_check(&f->card->st, NULL), 0);
+	assert_persisted(f);
+	/* The emergency profile can be enabled (that is what it is for) and keeps the
+	 * attribute; deleting a disabled one takes the attribute with it. */
+	assert_int_equal(dgi_aid(f, 0x3A03, 0x12), 0x9000);
+	assert_int_equal(isdp(f, 0x12)->state, S3F);
+	assert_true(isdp(f, 0x12)->emergency);
+	assert_int_equal(dgi_aid(f, 0x3A04, 0x12), 0x9000); /* the fall-back 0x10 comes back */
+	assert_int_equal(del(f, 0x12), 0x9000);
+	assert_null(rt_euicc_isdp_emergency(&f->card->st));
+	assert_persisted(f);
+}
+
+static void test_emergency_refusals(void **state)
+{
+	struct fx *f = *state;
+	struct rt_euicc_state before;
+	struct rt_icc icc;
+	uint8_t atr[40];
+	size_t atr_len = sizeof(atr);
+
+	put_isdp(f, 0x10, S3F, 0, -1);  /* enabled, no fall-back attribute */
+	put_isdp(f, 0x11, S1F, 1, -1);  /* disabled, fall-back */
+	put_isdp(f, 0x12, S1F, 0, -1);  /* disabled: will be the emergency profile */
+	assert_int_equal(create(f, 0x13, 0x100), 0x9000); /* SELECTABLE, no profile */
+	assert_int_equal(rt_euicc_state_copy(&before, &f->card->st, NULL), 0);
+	/* Unknown ISD-P: 6A88. */
+	assert_int_equal(dgi_aid(f, 0x3A06, 0x77), 0x6A88);
+	/* Malformed: not exactly one 4F with a 5..16-byte AID (6A80). */
+	assert_int_equal(ota(f, "80E2880007 3A06 04 4F020102"), 0x6A80);
+	assert_int_equal(ota(f, "80E2880003 3A06 00"), 0x6A80);
+	assert_int_equal(ota(f, "80E2880017 3A06 14 4F10A0000005591010FFFFFFFF8900001200 0100"),
+			 0x6A80);
+	assert_int_equal(ota(f, "80E2880015 3A06 12 4E10A0000005591010FFFFFFFF8900001200"), 0x6A80);
+	/* The enabled profile: 6985 (it must be present and disabled). */
+	assert_int_equal(dgi_aid(f, 0x3A06, 0x10), 0x6985);
+	/* An ISD-P without a profile is not DISABLED either. */
+	assert_int_equal(dgi_aid(f, 0x3A06, 0x13), 0x6985);
+	/* The fall-back profile: the attributes are mutually exclusive (6985). */
+	assert_int_equal(dgi_aid(f, 0x3A06, 0x11), 0x6985);
+	/* Refusals change nothing. */
+	assert_int_equal(rt_euicc_state_equal(&before, &f->card->st, NULL), 1);
+	rt_euicc_state_free(&before);
+	/* And SetFallBackAttribute on the emergency profile: 6985, the fall-back stays. */
+	assert_int_equal(dgi_aid(f, 0x3A06, 0x12), 0x9000);
+	assert_int_equal(dgi_aid(f, 0x3A05, 0x12), 0x6985);
+	assert_false(isdp(f, 0x12)->fallback);
+	assert_true(isdp(f, 0x12)->emergency);
+	assert_true(isdp(f, 0x11)->fallback);
+	assert_persisted(f);
+	/* ES5 only over OTA: 6982 on the contact interface. */
+	rt_euicc_icc(f->card, &icc);
+	assert_int_equal(icc.ops->reset(icc.card, atr, &atr_len), 0);
+	assert_int_equal(contact(&icc, "00A4040010A0000005591010FFFFFFFF8900000100"), 0x9000);
+	assert_int_equal(contact(&icc, "80E2880015 3A06124F10A0000005591010FFFFFFFF8900001100"),
+			 0x6982);
+	assert_true(isdp(f, 0x12)->emergency);
+}
+
+static void test_emergency_dgi_and_fault(void **state)
+{
+	struct fx *f = *state;
+
+	put_isdp(f, 0x10, S3F, 0, -1);
+	put_isdp(f, 0x11, S1F, 1, -1);
+	put_isdp(f, 0x12, S1F, 0, -1);
+	/* The DGI is configuration (option es5.emergency_dgi, personality emergency_dgi). */
+	f->card->cfg.emergency_dgi = 0x3A09;
+	assert_int_equal(dgi_aid(f, 0x3A06, 0x12), 0x6A88); /* no longer a known DGI */
+	assert_false(isdp(f, 0x12)->emergency);
+	assert_int_equal(dgi_aid(f, 0x3A09, 0x12), 0x9000);
+	assert_true(isdp(f, 0x12)->emergency);
+	/* Fault emergency_on_enabled bends one rule: the enabled profile takes it... */
+	f->card->cfg.faults |= RT_EUICC_FAULT_EMERGENCY_ON_ENABLED;
+	assert_int_equal(dgi_aid(f, 0x3A09, 0x10), 0x9000);
+	assert_true(isdp(f, 0x10)->emergency);
+	assert_false(isdp(f, 0x12)->emergency);
+	/* ...the fall-back rule still holds. */
+	assert_int_equal(dgi_aid(f, 0x3A09, 0x11), 0x6985);
+	assert_persisted(f);
+}
+
 /* --- MasterDelete ------------------------------------------------------------------- */
 
 static uint16_t master_delete(struct fx *f, unsigned tar, int corrupt)
@@ -1038,6 +1160,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refresh_qualifier_and_fault, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pol1_coding_and_fault, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fallback_moves, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_emergency_set_and_move, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_emergency_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_emergency_dgi_and_fault, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_master_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_get_status, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_get_data_audit, setup, teardown),

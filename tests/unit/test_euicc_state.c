@@ -90,6 +90,7 @@ static void fill_full(struct rt_euicc_state *st, size_t pkg_len)
 		if (p->has_iccid)
 			fill_bytes(p->iccid, 10, (unsigned)i + 50);
 		p->fallback = i == 7;
+		p->emergency = i == 3;
 		p->pol1_len = (uint8_t)(i == 0 ? RT_EUICC_PARAM_MAX : i);
 		fill_bytes(p->pol1, p->pol1_len, (unsigned)i + 60);
 		p->mem_quota = 0x10000u + (uint32_t)i;
@@ -171,6 +172,7 @@ static void assert_state_same(const struct rt_euicc_state *a, const struct rt_eu
 		if (x->has_iccid)
 			assert_memory_equal(x->iccid, y->iccid, 10);
 		assert_int_equal(!!x->fallback, !!y->fallback);
+		assert_int_equal(!!x->emergency, !!y->emergency);
 		assert_int_equal(x->pol1_len, y->pol1_len);
 		assert_memory_equal(x->pol1, y->pol1, x->pol1_len);
 		assert_int_equal(x->mem_quota, y->mem_quota);
@@ -264,7 +266,7 @@ static size_t doc_hex(const char *inner_hex, uint8_t *out, size_t cap)
 /* One ISD-P with every field (empty optional parts). */
 #define ISDP_FIELDS(state, aid)                                                          \
 	"8001" state " 81" aid " 8203000001 8300 840100 8500 860400000000 870400000000 A800 "  \
-	"8900 8A00"
+	"8900 8A00 8B0100"
 
 static void expect_doc_err(const char *inner_hex, int code, const char *needle)
 {
@@ -383,6 +385,8 @@ static void test_encode_refuses_invalid(void **state)
 		{ "SM-SR addressing", 10 },      { "notification AID of 17", 11 },
 		{ "roll-back AID", 12 },         { "ISD-P state 05", 13 },
 		{ "unknown algorithm", 14 },
+		{ "2 ISD-Ps with the emergency attribute", 15 },
+		{ "both the fall-back and the emergency attribute", 16 },
 	};
 	size_t i;
 
@@ -408,6 +412,8 @@ static void test_encode_refuses_invalid(void **state)
 		case 11: st.notif[0].used = 1; st.notif[0].aid_len = 17; break;
 		case 12: st.rollback_from_len = 17; break;
 		case 13: st.isdp[0].state = (enum rt_isdp_state)5; break;
+		case 15: st.isdp[0].emergency = st.isdp[1].emergency = 1; break;
+		case 16: st.isdp[0].emergency = st.isdp[0].fallback = 1; break;
 		default: st.scp80[0].kid_alg = (enum rt_scp80_alg)99; break;
 		}
 		rt_buf_init(&b, RT_EUICC_STATE_FILE_MAX);
@@ -612,28 +618,61 @@ static void test_hand_made_documents(void **state)
 	expect_doc_err(buf, RT_EPROTO, "tag 83 repeated");
 	wrap_hex(isdp, sizeof(isdp), "A2",
 		 "800107 8105A000000559 8203000001 8300 840100 8500 860400000000 870400000000 "
-		 "A800 8900");
+		 "A800 8900 8B0100");
 	snprintf(buf, sizeof(buf), DOC_BASE " %s", isdp);
 	expect_doc_err(buf, RT_EPROTO, "an ISD-P without profile package");
 	wrap_hex(isdp, sizeof(isdp), "A2",
 		 "800107 8105A000000559 8203000001 830501020304 05 840100 8500 860400000000 "
-		 "870400000000 A800 8900 8A00");
+		 "870400000000 A800 8900 8A00 8B0100");
 	snprintf(buf, sizeof(buf), DOC_BASE " %s", isdp);
 	expect_doc_err(buf, RT_EPROTO, "ICCID has 5 bytes (0 or 10)");
 	wrap_hex(isdp, sizeof(isdp), "A2",
 		 "800107 8105A000000559 8203000001 8300 840102 8500 860400000000 870400000000 "
-		 "A800 8900 8A00");
+		 "A800 8900 8A00 8B0100");
 	snprintf(buf, sizeof(buf), DOC_BASE " %s", isdp);
 	expect_doc_err(buf, RT_EPROTO, "fall-back attribute is 02");
+	/* the Emergency Profile Attribute (SGP.02 3.25): a flag, required, one holder, never
+	 * with the fall-back attribute */
+	wrap_hex(isdp, sizeof(isdp), "A2",
+		 "800107 8105A000000559 8203000001 8300 840100 8500 860400000000 870400000000 "
+		 "A800 8900 8A00 8B0102");
+	snprintf(buf, sizeof(buf), DOC_BASE " %s", isdp);
+	expect_doc_err(buf, RT_EPROTO, "emergency attribute is 02");
+	wrap_hex(isdp, sizeof(isdp), "A2",
+		 "800107 8105A000000559 8203000001 8300 840100 8500 860400000000 870400000000 "
+		 "A800 8900 8A00");
+	snprintf(buf, sizeof(buf), DOC_BASE " %s", isdp);
+	expect_doc_err(buf, RT_EPROTO, "an ISD-P without emergency attribute");
+	wrap_hex(isdp, sizeof(isdp), "A2",
+		 "800107 8105A000000559 8203000001 8300 840101 8500 860400000000 870400000000 "
+		 "A800 8900 8A00 8B0101");
+	snprintf(buf, sizeof(buf), DOC_BASE " %s", isdp);
+	expect_doc_err(buf, RT_EPROTO, "both the fall-back and the emergency attribute");
+	wrap_hex(isdp, sizeof(isdp), "A2",
+		 "80011F 8105A000000559 8203000001 8300 840100 8500 860400000000 870400000000 "
+		 "A800 8900 8A00 8B0101");
+	snprintf(buf, sizeof(buf), DOC_BASE " %s", isdp);
+	expect_doc_ok(buf, &st);
+	assert_true(st.isdp[0].emergency);
+	rt_euicc_state_free(&st);
+	{
+		char b2[512];
+
+		wrap_hex(b2, sizeof(b2), "A2",
+			 "80011F 8105A000000558 8203000002 8300 840100 8500 860400000000 "
+			 "870400000000 A800 8900 8A00 8B0101");
+		snprintf(buf, sizeof(buf), DOC_BASE " %s %s", isdp, b2);
+		expect_doc_err(buf, RT_EPROTO, "2 ISD-Ps with the emergency attribute");
+	}
 	/* SCP03 inside */
 	wrap_hex(isdp, sizeof(isdp), "A2",
 		 "800107 8105A000000559 8203000001 8300 840100 8500 860400000000 870400000000 "
-		 "A80D 800130 810F000102030405060708090A0B0C0D0E 8900 8A00");
+		 "A80D 800130 810F000102030405060708090A0B0C0D0E 8900 8A00 8B0100");
 	snprintf(buf, sizeof(buf), DOC_BASE " %s", isdp);
 	expect_doc_err(buf, RT_EPROTO, NULL);
 	wrap_hex(isdp, sizeof(isdp), "A2",
 		 "800107 8105A000000559 8203000001 8300 840100 8500 860400000000 870400000000 "
-		 "A803 800130 8900 8A00");
+		 "A803 800130 8900 8A00 8B0100");
 	snprintf(buf, sizeof(buf), DOC_BASE " %s", isdp);
 	expect_doc_err(buf, RT_EPROTO, "an SCP03 keyset without S-ENC");
 	/* two ISD-Ps: same AID, two enabled */
@@ -656,7 +695,7 @@ static void test_hand_made_documents(void **state)
 		for (k = 0; k < RT_EUICC_MAX_ISDP + 1; k++) {
 			snprintf(buf, sizeof(buf),
 				 "800107 8105A0000005%02zX 8203000001 8300 840100 8500 860400000000 "
-				 "870400000000 A800 8900 8A00", k);
+				 "870400000000 A800 8900 8A00 8B0100", k);
 			wrap_hex(isdp, sizeof(isdp), "A2", buf);
 			strncat(big, " ", sizeof(big) - strlen(big) - 1);
 			strncat(big, isdp, sizeof(big) - strlen(big) - 1);
@@ -697,7 +736,8 @@ static void test_hand_made_documents(void **state)
 static void test_package_over_max(void **state)
 {
 	static const char fields[] =
-		"800107 8105A000000559 8203000001 8300 840100 8500 860400000000 870400000000 A800 8900";
+		"800107 8105A000000559 8203000001 8300 840100 8500 860400000000 870400000000 A800 8900 "
+		"8B0100";
 	uint8_t f[64], *pkg;
 	size_t fn = 0;
 	struct rt_buf isdp, doc, out;

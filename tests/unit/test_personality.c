@@ -94,6 +94,7 @@ static void test_reference_is_the_default(void **state)
 	assert_memory_equal(cfg.pk_ci, def.pk_ci, def.pk_ci_len);
 	assert_string_equal(cfg.ci_curve, def.ci_curve);
 	assert_int_equal(cfg.notif_retries, def.notif_retries);
+	assert_int_equal(cfg.emergency_dgi, def.emergency_dgi);
 	/* `faults: []` adds nothing (the personality never clears by itself) */
 	assert_int_equal(cfg.faults, RT_EUICC_FAULT_BAD_EID);
 }
@@ -122,6 +123,7 @@ static void test_all_keys(void **state)
 		 "  certificate: %s/certs/bp256/ecasd.7f21.hex\n"
 		 "  ci_public_key: %s/certs/bp256/ci.pem\n"
 		 "notification_retries: 0\n"
+		 "emergency_dgi: 3a0c\n"
 		 "faults: [bad_eid, no_por, -bad_eid]\n",
 		 "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF",
 		 "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF",
@@ -153,6 +155,7 @@ static void test_all_keys(void **state)
 	assert_true(cfg.ecasd_cert_len > 100);
 	assert_int_equal(cfg.pk_ci_len, 65);
 	assert_int_equal(cfg.notif_retries, 0);
+	assert_int_equal(cfg.emergency_dgi, 0x3A0C);
 	assert_int_equal(cfg.faults, RT_EUICC_FAULT_NO_POR);
 }
 
@@ -209,6 +212,10 @@ static void test_errors(void **state)
 		   "bad.yaml:3:5", "two scp80 keysets with kvn 1");
 	expect_bad("smsr_address: 00112\n", "bad.yaml:1:15", "'smsr_address'");
 	expect_bad("notification_retries: 256\n", "bad.yaml:1:23", "0..255");
+	expect_bad("emergency_dgi: 3A\n", "bad.yaml:1:16", "'emergency_dgi' must be a DGI of 2 bytes");
+	expect_bad("emergency_dgi: 3A0601\n", "bad.yaml:1:16", "'emergency_dgi'");
+	expect_bad("emergency_dgi: \"0000\"\n", "bad.yaml:1:16", "must be a DGI of 2 bytes");
+	expect_bad("emergency_dgi: 3A05\n", "bad.yaml:1:16", "3A05 is another ES5 function's DGI");
 	expect_bad("faults: [bad_eid, fly]\n", "bad.yaml:1:19", "unknown fault 'fly' (known: por_bad_cc");
 	expect_bad("faults: bad_eid\n", "bad.yaml:1:9", "'faults' must be a list");
 	expect_bad("ecasd:\n  private_key: no-such.key\n", "bad.yaml:2:16",

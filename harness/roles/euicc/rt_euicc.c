@@ -67,6 +67,7 @@ const struct rt_euicc_fault_name rt_euicc_fault_names[] = {
 	{ "bad_eid", RT_EUICC_FAULT_BAD_EID },
 	{ "ignore_memory", RT_EUICC_FAULT_IGNORE_MEMORY },
 	{ "scp03t_no_mac_check", RT_EUICC_FAULT_SCP03T_NO_MAC_CHECK },
+	{ "emergency_on_enabled", RT_EUICC_FAULT_EMERGENCY_ON_ENABLED },
 	{ NULL, 0 },
 };
 
@@ -81,6 +82,7 @@ void rt_euicc_config_default(struct rt_euicc_config *cfg)
 	cfg->scp80[0] = rt_euicc_default_scp80;
 	cfg->n_scp80 = 1;
 	cfg->notif_retries = 3;
+	cfg->emergency_dgi = RT_EUICC_EMERGENCY_DGI_DEFAULT;
 	snprintf(cfg->curve, sizeof(cfg->curve), "prime256v1");
 	snprintf(cfg->ci_curve, sizeof(cfg->ci_curve), "prime256v1");
 	rt_euicc_test_pki_default(cfg); /* TEST ONLY ECASD personality from certs/p256 */

@@ -46,7 +46,13 @@ enum rt_euicc_fault {
 	RT_EUICC_FAULT_BAD_EID = 1u << 7,         /* report an EID with wrong check digits */
 	RT_EUICC_FAULT_IGNORE_MEMORY = 1u << 8,   /* create ISD-Ps beyond the capacity */
 	RT_EUICC_FAULT_SCP03T_NO_MAC_CHECK = 1u << 9, /* accept SCP03t segments with a bad MAC */
+	RT_EUICC_FAULT_EMERGENCY_ON_ENABLED = 1u << 10, /* emergency attribute on the enabled profile */
 };
+
+/* STORE DATA DGI of SetEmergencyProfileAttribute when cfg.emergency_dgi is 0: UNCONFIRMED,
+ * the free number between SetFallBackAttribute's 3A05 and 3A07 (option es5.emergency_dgi;
+ * docs/spec-notes/60-es5.md). */
+#define RT_EUICC_EMERGENCY_DGI_DEFAULT 0x3A06
 
 /* POL1 bit coding in the first octet of the SAIP header's `pol` (UNCONFIRMED, facts §5.5;
  * docs/spec-notes/60-es5.md). LSB: b1 disabling not allowed, b2 deletion not allowed, b3
@@ -98,6 +104,8 @@ struct rt_euicc_config {
 	/* ES5 open points (docs/spec-notes/60-es5.md; options es5.*). Zero = the default. */
 	unsigned pol1_coding;                 /* enum rt_euicc_pol1_coding (option es5.pol1_coding) */
 	uint8_t refresh_qualifier;            /* REFRESH after a profile change; 0 = 04 UICC reset */
+	uint16_t emergency_dgi;               /* SetEmergencyProfileAttribute DGI (option
+					       * es5.emergency_dgi); 0 = RT_EUICC_EMERGENCY_DGI_DEFAULT */
 	uint8_t token_key[32];                /* MasterDelete token key (KVN 70); TEST ONLY */
 	size_t token_key_len;                 /* 0 = rt_euicc_default_token_key */
 	unsigned faults;                      /* enum rt_euicc_fault bits */
@@ -119,7 +127,8 @@ extern const char rt_euicc_default_eid[];
 
 /* Fills cfg with the defaults: rt_euicc_default_eid, rt_euicc_default_atr, no T=0 mode,
  * 256 KiB of profile memory, one AES-128 SCP80 keyset (KVN 01) with the published test
- * keys of rt_euicc_default_scp80, no ECASD keys, no state file, 3 notification retries. */
+ * keys of rt_euicc_default_scp80, no ECASD keys, no state file, 3 notification retries,
+ * emergency DGI RT_EUICC_EMERGENCY_DGI_DEFAULT. */
 void rt_euicc_config_default(struct rt_euicc_config *cfg);
 
 /* Checks an ATR's structure (ISO 7816-3 8.2): interface bytes and historical bytes

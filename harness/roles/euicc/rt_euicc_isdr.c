@@ -3,7 +3,8 @@
  *
  * Owns: INSTALL [for install and make selectable] (CreateISDP), STORE DATA with the DGIs
  * 3A03 EnableProfile, 3A04 DisableProfile, 3A05 SetFallBackAttribute, 3A07
- * UpdateSMSRAddressingParameters and 3A08 notification confirmation, DELETE (DeleteProfile
+ * UpdateSMSRAddressingParameters, 3A08 notification confirmation and the configured DGI of
+ * SetEmergencyProfileAttribute (default 3A06, UNCONFIRMED), DELETE (DeleteProfile
  * and MasterDelete with its token), GET STATUS (per-profile audit) and GET DATA (BF30 audit,
  * FF21 resources); the notification queue (E1 messages, sequence numbers, attempts), the
  * roll-back point of an unconfirmed profile change, POL1 checks and the REFRESH proactive
@@ -431,7 +432,8 @@ static uint16_t rt_dgi_disable(struct rt_euicc *card, const uint8_t *v, size_t l
 
 /* SGP.02 4.1.1.6 SetFallBackAttribute (facts §5.2, WHTY-SR): the attribute moves to the
  * target; at most one ISD-P holds it. Only an installed profile (DISABLED/ENABLED) can
- * be the fall-back. */
+ * be the fall-back, and not the one with the Emergency Profile Attribute (SGP.02 3.25, EKN
+ * 08: the two attributes are mutually exclusive on one profile). */
 static uint16_t rt_dgi_fallback(struct rt_euicc *card, const uint8_t *v, size_t len)
 {
 	struct rt_euicc_isdp *t, *old;
@@ -439,7 +441,7 @@ static uint16_t rt_dgi_fallback(struct rt_euicc *card, const uint8_t *v, size_t 
 
 	if (sw != RT_SW_OK)
 		return sw;
-	if (t->state != RT_ISDP_DISABLED && t->state != RT_ISDP_ENABLED)
+	if ((t->state != RT_ISDP_DISABLED && t->state != RT_ISDP_ENABLED) || t->emergency)
 		return RT_SW_CONDITIONS_NOT_SATISFIED;
 	if (t->fallback)
 		return RT_SW_OK; /* already there: nothing changes */
@@ -447,6 +449,31 @@ static uint16_t rt_dgi_fallback(struct rt_euicc *card, const uint8_t *v, size_t 
 	if (old)
 		old->fallback = 0;
 	t->fallback = 1;
+	return rt_commit_sw(card);
+}
+
+/* SGP.02 3.25 SetEmergencyProfileAttribute over ES5 (EKN 08, "resilience"; the command is
+ * in no source: STORE DATA of cfg.emergency_dgi { '4F' AID } like SetFallBackAttribute,
+ * docs/spec-notes/60-es5.md). The attribute moves to the target (one profile holds it);
+ * the target must be present and DISABLED and must not hold the fall-back attribute
+ * (6985). The emergency_on_enabled fault accepts the enabled profile too. */
+static uint16_t rt_dgi_emergency(struct rt_euicc *card, const uint8_t *v, size_t len)
+{
+	struct rt_euicc_isdp *t, *old;
+	uint16_t sw = rt_lookup(card, v, len, &t);
+	int enabled_ok = (card->cfg.faults & RT_EUICC_FAULT_EMERGENCY_ON_ENABLED) != 0;
+
+	if (sw != RT_SW_OK)
+		return sw;
+	if ((t->state != RT_ISDP_DISABLED && !(enabled_ok && t->state == RT_ISDP_ENABLED)) ||
+	    t->fallback)
+		return RT_SW_CONDITIONS_NOT_SATISFIED;
+	if (t->emergency)
+		return RT_SW_OK; /* already there: nothing changes */
+	old = rt_euicc_isdp_emergency(&card->st);
+	if (old)
+		old->emergency = 0;
+	t->emergency = 1;
 	return rt_commit_sw(card);
 }
 
@@ -527,6 +554,11 @@ static uint16_t rt_isdr_store_data(struct rt_euicc *card, struct rt_euicc_channe
 	/* Exactly one DGI (sgp02-facts §5.2: 1-byte length up to FE, else FF + 2 bytes). */
 	if (rt_dgi_decode(a->data, a->lc, 0, 0, &d, NULL) || d.total_len != a->lc)
 		return RT_SW_WRONG_DATA;
+	/* The emergency DGI is configuration (UNCONFIRMED number); the personality keeps it
+	 * away from the DGIs below. */
+	if (d.tag == (card->cfg.emergency_dgi ? card->cfg.emergency_dgi
+					      : RT_EUICC_EMERGENCY_DGI_DEFAULT))
+		return rt_dgi_emergency(card, d.value, d.len);
 	switch (d.tag) {
 	case RT_DGI_ENABLE:
 		return rt_dgi_enable(card, d.value, d.len);
@@ -649,14 +681,16 @@ static uint16_t rt_isdr_delete(struct rt_euicc *card, struct rt_euicc_channel *c
 /* --- audit: GET STATUS and GET DATA ------------------------------------------------- */
 
 /* One 'E3' entry of an ISD-P (facts §5.3): '4F' AID, '9F70' life-cycle state, '53'
- * profile properties (b1 = fall-back attribute), '8F' memory quota, '91' memory left
- * (the last three from njiwa only). tags/ntags: the '5C' tag list, or all of them. */
+ * profile properties (b1 = fall-back attribute; b2 = Emergency Profile Attribute,
+ * UNCONFIRMED: the next bit), '8F' memory quota, '91' memory left (the last three from
+ * njiwa only). tags/ntags: the '5C' tag list, or all of them. */
 static int rt_e3_entry(const struct rt_euicc_isdp *p, const uint32_t *tags, size_t ntags,
 		       struct rt_euicc_resp *r)
 {
 	static const uint32_t all[] = { 0x4F, 0x9F70, 0x53, 0x8F, 0x91 };
 	struct rt_euicc_resp e = { .len = 0 };
-	uint8_t st = (uint8_t)p->state, props = p->fallback ? 0x01 : 0x00, q[4], left[4];
+	uint8_t st = (uint8_t)p->state, q[4], left[4];
+	uint8_t props = (uint8_t)((p->fallback ? 0x01 : 0x00) | (p->emergency ? 0x02 : 0x00));
 	uint32_t rem = p->mem_quota > p->mem_used ? p->mem_quota - p->mem_used : 0;
 	size_t i;
 	int rc = 0;

@@ -12,7 +12,7 @@
  * exactly once in its scope, in definite minimal-length form. So any damaged tag shows
  * up as unknown, repeated or missing instead of silently moving bytes into another
  * field. The model's invariants are checked too (AIDs and KVNs unique, at most one
- * enabled and one fall-back ISD-P). */
+ * enabled, one fall-back and one emergency ISD-P, never both attributes on one). */
 #include "roles/euicc/rt_euicc_state.h"
 
 #include <stdlib.h>
@@ -33,7 +33,7 @@ enum {
 	/* inside A2 */
 	T_P_STATE = 0x80, T_P_AID = 0x81, T_P_TAR = 0x82, T_P_ICCID = 0x83, T_P_FALLBACK = 0x84,
 	T_P_POL1 = 0x85, T_P_QUOTA = 0x86, T_P_USED = 0x87, T_P_SCP03 = 0xA8, T_P_CONN = 0x89,
-	T_P_PKG = 0x8A,
+	T_P_PKG = 0x8A, T_P_EMERGENCY = 0x8B,
 	/* inside A8 */
 	T_S_KVN = 0x80, T_S_ENC = 0x81, T_S_MAC = 0x82, T_S_DEK = 0x83, T_S_SEQ = 0x84,
 	/* inside A3 */
@@ -122,6 +122,16 @@ struct rt_euicc_isdp *rt_euicc_isdp_fallback(struct rt_euicc_state *st)
 	return NULL;
 }
 
+struct rt_euicc_isdp *rt_euicc_isdp_emergency(struct rt_euicc_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < RT_EUICC_MAX_ISDP; i++)
+		if (st->isdp[i].state != RT_ISDP_FREE && st->isdp[i].emergency)
+			return &st->isdp[i];
+	return NULL;
+}
+
 uint32_t rt_euicc_mem_free(const struct rt_euicc_state *st)
 {
 	uint64_t used = 0;
@@ -150,7 +160,7 @@ static int rt_valid_isdp_state(unsigned v)
  * back) and decode (RT_EPROTO: the file is damaged). */
 static int rt_state_check(const struct rt_euicc_state *st, int code, struct rt_err *err)
 {
-	size_t i, j, enabled = 0, fallback = 0;
+	size_t i, j, enabled = 0, fallback = 0, emergency = 0;
 
 	for (i = 0; i < RT_EUICC_MAX_SCP80; i++) {
 		const struct rt_euicc_scp80_keyset *k = &st->scp80[i];
@@ -200,8 +210,14 @@ static int rt_state_check(const struct rt_euicc_state *st, int code, struct rt_e
 			if (st->isdp[j].state != RT_ISDP_FREE && st->isdp[j].aid_len == p->aid_len &&
 			    memcmp(st->isdp[j].aid, p->aid, p->aid_len) == 0)
 				return rt_err_set(err, code, "card state: two ISD-Ps with the same AID");
+		/* SGP.02 3.25 (EKN 08): Fall-Back and Emergency attributes are mutually
+		 * exclusive on one profile. */
+		if (p->fallback && p->emergency)
+			return rt_err_set(err, code, "card state: an ISD-P with both the fall-back "
+					  "and the emergency attribute");
 		enabled += p->state == RT_ISDP_ENABLED;
 		fallback += p->fallback != 0;
+		emergency += p->emergency != 0;
 	}
 	/* SGP.02 2.2.1 / 3.x: one profile enabled at a time, one fall-back attribute. */
 	if (enabled > 1)
@@ -209,6 +225,10 @@ static int rt_state_check(const struct rt_euicc_state *st, int code, struct rt_e
 	if (fallback > 1)
 		return rt_err_set(err, code, "card state: %zu ISD-Ps with the fall-back attribute (at most 1)",
 				  fallback);
+	/* SGP.02 3.25: one profile holds the Emergency Profile Attribute. */
+	if (emergency > 1)
+		return rt_err_set(err, code, "card state: %zu ISD-Ps with the emergency attribute (at most 1)",
+				  emergency);
 	for (i = 0; i < RT_EUICC_MAX_NOTIF; i++)
 		if (st->notif[i].used && st->notif[i].aid_len > sizeof(st->notif[i].aid))
 			return rt_err_set(err, code, "card state: notification AID of %u bytes",
@@ -279,7 +299,8 @@ static int rt_enc_isdp(const struct rt_euicc_isdp *p, struct rt_buf *in, struct 
 	    (rc = rt_put_u(in, T_P_QUOTA, p->mem_quota, 4, err)) ||
 	    (rc = rt_put_u(in, T_P_USED, p->mem_used, 4, err)) ||
 	    (rc = rt_tlv_put(in, T_P_CONN, p->conn, p->conn_len, err)) ||
-	    (rc = rt_tlv_put(in, T_P_PKG, p->pkg, p->pkg ? p->pkg_len : 0, err)))
+	    (rc = rt_tlv_put(in, T_P_PKG, p->pkg, p->pkg ? p->pkg_len : 0, err)) ||
+	    (rc = rt_put_u(in, T_P_EMERGENCY, p->emergency ? 1 : 0, 1, err)))
 		return rc;
 	rt_buf_init(&s, 256);
 	if (p->scp03.kvn &&
@@ -590,7 +611,8 @@ static int rt_dec_scp03(const struct rt_tlv *c, struct rt_euicc_scp03_keyset *k,
 
 static const char *const rt_isdp_fields[] = {
 	"state", "AID", "TAR", "ICCID", "fall-back attribute", "POL1", "memory quota",
-	"memory used", "SCP03 keyset", "connectivity parameters", "profile package", NULL,
+	"memory used", "SCP03 keyset", "connectivity parameters", "profile package",
+	"emergency attribute", NULL,
 };
 
 static int rt_dec_isdp(const struct rt_tlv *c, struct rt_euicc_isdp *p, struct rt_err *err)
@@ -608,9 +630,9 @@ static int rt_dec_isdp(const struct rt_tlv *c, struct rt_euicc_isdp *p, struct r
 	while (!rt_tlv_iter_done(&it)) {
 		if ((rc = rt_next(&it, &t, where, err)))
 			return rc;
-		/* 80..87, A8, 89, 8A; the low five bits number the fields. */
+		/* 80..87, A8, 89, 8A, 8B; the low five bits number the fields. */
 		if (!((t.tag >= T_P_STATE && t.tag <= T_P_USED) || t.tag == T_P_SCP03 ||
-		      t.tag == T_P_CONN || t.tag == T_P_PKG))
+		      t.tag == T_P_CONN || t.tag == T_P_PKG || t.tag == T_P_EMERGENCY))
 			return rt_unknown(&t, where, err);
 		if ((rc = rt_once(&seen, t.tag & 0x1F, &t, where, err)))
 			return rc;
@@ -641,6 +663,10 @@ static int rt_dec_isdp(const struct rt_tlv *c, struct rt_euicc_isdp *p, struct r
 			break;
 		case T_P_FALLBACK:
 			if ((rc = rt_get_flag(&t, &p->fallback, "fall-back attribute", err)))
+				return rc;
+			break;
+		case T_P_EMERGENCY:
+			if ((rc = rt_get_flag(&t, &p->emergency, "emergency attribute", err)))
 				return rc;
 			break;
 		case T_P_POL1:

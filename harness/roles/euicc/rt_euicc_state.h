@@ -5,7 +5,7 @@
  * parameters, the notification queue with sequence numbers (SGP.02 ES5 notifications),
  * the roll-back point of a profile change awaiting confirmation. ISD-Ps: AID, TAR,
  * life-cycle state (SGP.02 Table 1 coding, facts §4.1), ICCID, fall-back attribute,
- * POL1, memory quota and use, the SCP03 keyset from key establishment, connectivity
+ * Emergency Profile Attribute, POL1, memory quota and use, the SCP03 keyset from key establishment, connectivity
  * parameters and the installed profile package. ECASD material (keys, certificates)
  * is configuration (rt_euicc_config), not state: it never changes on a card.
  *
@@ -60,6 +60,8 @@ struct rt_euicc_isdp {
 	uint8_t iccid[10];
 	int has_iccid;
 	int fallback;                 /* SGP.02 fall-back attribute (at most one ISD-P) */
+	int emergency;                /* SGP.02 3.25 Emergency Profile Attribute (at most one
+				       * ISD-P, never together with fall-back) */
 	uint8_t pol1[RT_EUICC_PARAM_MAX]; /* from the SAIP ProfileHeader `pol` */
 	uint8_t pol1_len;
 	uint32_t mem_quota;           /* bytes reserved at CreateISDP */
@@ -119,8 +121,9 @@ int rt_euicc_state_copy(struct rt_euicc_state *dst, const struct rt_euicc_state 
 
 /* Checks the model's invariants, the same the decoder applies to a file: lengths fit
  * their arrays, KVNs 01..0F and unique, known algorithms and ISD-P states, AIDs of 5..16
- * bytes and unique, SCP03 keys of 16/24/32 bytes, at most one ISD-P enabled and one with
- * the fall-back attribute. RT_EINVAL naming the first problem. */
+ * bytes and unique, SCP03 keys of 16/24/32 bytes, at most one ISD-P enabled, one with
+ * the fall-back attribute and one with the Emergency Profile Attribute, and none with
+ * both attributes. RT_EINVAL naming the first problem. */
 int rt_euicc_state_check(const struct rt_euicc_state *st, struct rt_err *err);
 
 /* Encodes st as a versioned TLV document appended to out (give out a maximum of at least
@@ -147,6 +150,7 @@ struct rt_euicc_isdp *rt_euicc_isdp_by_aid(struct rt_euicc_state *st, const uint
 struct rt_euicc_isdp *rt_euicc_isdp_by_tar(struct rt_euicc_state *st, const uint8_t tar[3]);
 struct rt_euicc_isdp *rt_euicc_isdp_enabled(struct rt_euicc_state *st);
 struct rt_euicc_isdp *rt_euicc_isdp_fallback(struct rt_euicc_state *st);
+struct rt_euicc_isdp *rt_euicc_isdp_emergency(struct rt_euicc_state *st);
 /* Bytes of profile memory still free (mem_total minus every ISD-P's quota). */
 uint32_t rt_euicc_mem_free(const struct rt_euicc_state *st);
 
