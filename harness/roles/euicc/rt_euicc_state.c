@@ -430,6 +430,22 @@ static int rt_once(unsigned *seen, unsigned bit, const struct rt_tlv *t, const c
 	return 0;
 }
 
+static int rt_unknown(const struct rt_tlv *t, const char *where, struct rt_err *err);
+
+/* The next field of a scope whose tags run first..last: minimal length, known, not seen
+ * before (field number = tag - first). */
+static int rt_next_field(struct rt_tlv_iter *it, struct rt_tlv *t, uint32_t first, uint32_t last,
+			 unsigned *seen, const char *where, struct rt_err *err)
+{
+	int rc = rt_next(it, t, where, err);
+
+	if (rc)
+		return rc;
+	if (t->tag < first || t->tag > last)
+		return rt_unknown(t, where, err);
+	return rt_once(seen, t->tag - first, t, where, err);
+}
+
 /* Every field of a scope must be there: names[i] is field i (NULL ends the list). */
 static int rt_all_seen(unsigned seen, const char *const *names, const char *where,
 		       struct rt_err *err)
@@ -507,11 +523,7 @@ static int rt_dec_scp80(const struct rt_tlv *c, struct rt_euicc_scp80_keyset *k,
 	if ((rc = rt_tlv_iter_init_children(&it, c, 1, 0, err)))
 		return rc;
 	while (!rt_tlv_iter_done(&it)) {
-		if ((rc = rt_next(&it, &t, where, err)))
-			return rc;
-		if (t.tag < T_K_KVN || t.tag > T_K_CNTR)
-			return rt_unknown(&t, where, err);
-		if ((rc = rt_once(&seen, t.tag - T_K_KVN, &t, where, err)))
+		if ((rc = rt_next_field(&it, &t, T_K_KVN, T_K_CNTR, &seen, where, err)))
 			return rc;
 		switch (t.tag) {
 		case T_K_KVN:
@@ -576,11 +588,7 @@ static int rt_dec_scp03(const struct rt_tlv *c, struct rt_euicc_scp03_keyset *k,
 	if ((rc = rt_tlv_iter_init_children(&it, c, 2, 0, err)))
 		return rc;
 	while (!rt_tlv_iter_done(&it)) {
-		if ((rc = rt_next(&it, &t, where, err)))
-			return rc;
-		if (t.tag < T_S_KVN || t.tag > T_S_SEQ)
-			return rt_unknown(&t, where, err);
-		if ((rc = rt_once(&seen, t.tag - T_S_KVN, &t, where, err)))
+		if ((rc = rt_next_field(&it, &t, T_S_KVN, T_S_SEQ, &seen, where, err)))
 			return rc;
 		switch (t.tag) {
 		case T_S_KVN:
@@ -726,11 +734,7 @@ static int rt_dec_notif(const struct rt_tlv *c, struct rt_euicc_notif *no, struc
 	if ((rc = rt_tlv_iter_init_children(&it, c, 1, 0, err)))
 		return rc;
 	while (!rt_tlv_iter_done(&it)) {
-		if ((rc = rt_next(&it, &t, where, err)))
-			return rc;
-		if (t.tag < T_N_SEQ || t.tag > T_N_ATTEMPTS)
-			return rt_unknown(&t, where, err);
-		if ((rc = rt_once(&seen, t.tag - T_N_SEQ, &t, where, err)))
+		if ((rc = rt_next_field(&it, &t, T_N_SEQ, T_N_ATTEMPTS, &seen, where, err)))
 			return rc;
 		switch (t.tag) {
 		case T_N_SEQ:
@@ -774,11 +778,7 @@ static int rt_dec_rollback(const struct rt_tlv *c, struct rt_euicc_state *st, st
 	if ((rc = rt_tlv_iter_init_children(&it, c, 1, 0, err)))
 		return rc;
 	while (!rt_tlv_iter_done(&it)) {
-		if ((rc = rt_next(&it, &t, where, err)))
-			return rc;
-		if (t.tag < T_R_PENDING || t.tag > T_R_FROM)
-			return rt_unknown(&t, where, err);
-		if ((rc = rt_once(&seen, t.tag - T_R_PENDING, &t, where, err)))
+		if ((rc = rt_next_field(&it, &t, T_R_PENDING, T_R_FROM, &seen, where, err)))
 			return rc;
 		if (t.tag == T_R_PENDING) {
 			if ((rc = rt_get_flag(&t, &st->change_pending, "change-pending flag", err)))
