@@ -18,6 +18,7 @@
 #   <curve>/smsr      CERT.SR.ECDSA, signed by the CI            (signature; C8 = 02)
 #   <curve>/ci2       a second, unrelated CI root ("wrong CI" negative cases)
 #   <curve>/smdp-ci2  an SM-DP certificate signed by ci2
+#   <curve>/smdp-badsig.pem  smdp.pem with one bit of its signature flipped
 #
 # Each gets <name>.key (PKCS#8 PEM, TEST ONLY) and <name>.pem (X.509 v3). All but the
 # roots also get the SGP.02 GP-style certificate <name>.7f21.hex (sgp02-facts §4.4):
@@ -281,6 +282,16 @@ gpcert() { # gpcert DIR REF NAME ISSUER USAGEHEX TYPEHEX(or -) — writes NAME.7
   echo >>"$dir/$name.7f21.hex"
 }
 
+badsig() { # badsig DIR — smdp-badsig.pem: smdp.pem with the last byte (inside the
+  # signature's s) changed, for "bad signature" negative cases of X.509 verification
+  local dir=$1 last
+  openssl x509 -in "$dir/smdp.pem" -outform DER -out "$work/bad.der"
+  last=$(tail -c 1 "$work/bad.der" | xxd -p)
+  head -c -1 "$work/bad.der" >"$work/bad2.der"
+  printf '%02x' $(( 0x$last ^ 0x01 )) | xxd -r -p >>"$work/bad2.der"
+  openssl x509 -inform DER -in "$work/bad2.der" -out "$dir/smdp-badsig.pem"
+}
+
 for cv in p256 bp256; do
   case $cv in p256) ossl=P-256 ref=00 ;; bp256) ossl=brainpoolP256r1 ref=03 ;; esac
   d="$out/$cv"
@@ -297,6 +308,7 @@ for cv in p256 bp256; do
   gpcert "$d" $ref smdp ci 88 01
   gpcert "$d" $ref smsr ci 88 02
   gpcert "$d" $ref smdp-ci2 ci2 88 01
+  badsig "$d"
 done
 
 d="$out/tls"

@@ -1,6 +1,6 @@
 -- ecka_establish.lua — a whole SGP.02 ES8 EstablishISDPKeySet (GP Amd E scenario #3,
 -- ECKA-EG) between the reference SM-DP side and the reference card side (ECASD + ISD-P),
--- with the TEST ONLY PKI of tests/vectors/ecka, on both curves, printing each check.
+-- with the TEST ONLY PKI of certs/, on both curves, printing each check.
 --
 --   build/rsptest lua examples/ecka_establish.lua [p256|bp256]
 --
@@ -12,7 +12,7 @@ local ecka = require "rt.ecka"
 local hex = require "rt.hex"
 
 local here = (arg and arg[0] or "examples/ecka_establish.lua"):match("^(.*)/[^/]*$") or "."
-local pki = here .. "/../tests/vectors/ecka/"
+local pki = here .. "/../certs/"
 
 local function read(path)
   local f = assert(io.open(pki .. path, "rb"))

@@ -10,7 +10,7 @@
  *  - NIST CAVP SP 800-135 ansx963_2001.rsp, [SHA-256]: shared secret length 192,
  *    SharedInfo 0 / key data 128 (COUNT 0) and SharedInfo 128 / key data 1024 (COUNT 0),
  *    as quoted by cryptomator/cryptolib KeyDerivationFunctionTest.java.
- * X.509 cases use the TEST ONLY PKI in $RT_VECTORS/ecka (make-test-pki.sh). */
+ * X.509 cases use the TEST ONLY PKI in certs/ (certs/make-test-pki.sh). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -335,16 +335,16 @@ static void test_roundtrip(void **state)
 	}
 }
 
-/* Reads $RT_VECTORS/ecka/<rel> into a malloc'd buffer. */
+/* Reads $RT_SRCDIR/certs/<rel> into a malloc'd buffer. */
 static uint8_t *slurp(const char *rel, size_t *n)
 {
-	const char *base = getenv("RT_VECTORS");
+	const char *base = getenv("RT_SRCDIR");
 	char path[1024];
 	uint8_t *buf;
 	FILE *f;
 	long sz;
 
-	snprintf(path, sizeof(path), "%s/ecka/%s", base ? base : "tests/vectors", rel);
+	snprintf(path, sizeof(path), "%s/certs/%s", base ? base : ".", rel);
 	f = fopen(path, "rb");
 	if (!f)
 		fail_msg("cannot open %s", path);

@@ -1,6 +1,6 @@
 /* test_ecka — harness/scp/rt_ecka: SGP.02 EstablishISDPKeySet (GP Amd E scenario #3)
  * between the SM-DP side and the card side, on P-256 and brainpoolP256r1, with the
- * TEST ONLY PKI of $RT_VECTORS/ecka; a negative case for every check of both sides.
+ * TEST ONLY PKI of certs/ (certs/make-test-pki.sh); a negative case for every check of both sides.
  *
  * Public byte strings used as known answers: WHTY-SR's ISD-P A6 CRT
  * (sgp02-facts §4.2: A6 15 { 90 02 03 09 | 95 01 10 | 80 01 88 | 81 01 10 | 82 01 01 |
@@ -24,13 +24,13 @@
 
 static uint8_t *slurp(const char *curve, const char *name, size_t *n)
 {
-	const char *base = getenv("RT_VECTORS");
+	const char *base = getenv("RT_SRCDIR");
 	char path[1024];
 	uint8_t *buf;
 	FILE *f;
 	long sz;
 
-	snprintf(path, sizeof(path), "%s/ecka/%s/%s", base ? base : "tests/vectors", curve, name);
+	snprintf(path, sizeof(path), "%s/certs/%s/%s", base ? base : ".", curve, name);
 	f = fopen(path, "rb");
 	if (!f)
 		fail_msg("cannot open %s", path);

@@ -1,6 +1,6 @@
 /* test_gpcert — codec/rt_gpcert and scp/rt_gpcert_verify.
  *
- * The positive material is the TEST ONLY PKI of $RT_VECTORS/ecka: its 7F21 files were
+ * The positive material is the TEST ONLY PKI of certs/: its 7F21 files were
  * built by make-test-pki.sh with the openssl command line (sgp02-facts §4.4 layout, r‖s
  * from `openssl dgst -sign`), not by our encoder, so decoding them, verifying them with
  * the CI key of the X.509 PKI and re-encoding them byte for byte checks both sides.
@@ -25,13 +25,13 @@
 
 static uint8_t *slurp(const char *curve, const char *name, size_t *n)
 {
-	const char *base = getenv("RT_VECTORS");
+	const char *base = getenv("RT_SRCDIR");
 	char path[1024];
 	uint8_t *buf;
 	FILE *f;
 	long sz;
 
-	snprintf(path, sizeof(path), "%s/ecka/%s/%s", base ? base : "tests/vectors", curve, name);
+	snprintf(path, sizeof(path), "%s/certs/%s/%s", base ? base : ".", curve, name);
 	f = fopen(path, "rb");
 	if (!f)
 		fail_msg("cannot open %s", path);
