@@ -21,31 +21,10 @@
 
 #include <cmocka.h>
 
+#include "rt_testlib.h"
+
 #include "crypto/rt_crypto.h"
 #include "util/rt_hex.h"
-
-static size_t unhex(const char *hex, uint8_t *out, size_t outsz)
-{
-	size_t n = 0;
-	struct rt_err err = {0};
-
-	assert_int_equal(rt_hex_decode(hex, strlen(hex), out, outsz, &n, &err), 0);
-	return n;
-}
-
-static void assert_hex(const uint8_t *got, size_t n, const char *want)
-{
-	uint8_t w[256];
-	size_t wn = unhex(want, w, sizeof(w));
-
-	assert_int_equal(n, wn);
-	if (memcmp(got, w, n) != 0) {
-		char g[513];
-
-		rt_hex_encode(got, n, g, sizeof(g));
-		fail_msg("got %s\nwant %s", g, want);
-	}
-}
 
 static const char k_rfc4493[] = "2b7e151628aed2a6abf7158809cf4f3c";
 static const char m_sp800[] = "6bc1bee22e409f96e93d7e117393172a"

@@ -15,23 +15,10 @@
 
 #include <cmocka.h>
 
+#include "rt_testlib.h"
+
 #include "codec/rt_dgi.h"
 #include "util/rt_hex.h"
-
-static size_t unhex(const char *hex, uint8_t *out, size_t outsz)
-{
-	size_t n = 0;
-	struct rt_err err = { 0 };
-
-	assert_int_equal(rt_hex_decode(hex, strlen(hex), out, outsz, &n, &err), 0);
-	return n;
-}
-
-static void assert_err_has(const struct rt_err *err, const char *needle)
-{
-	if (!strstr(err->msg, needle))
-		fail_msg("error '%s' lacks '%s'", err->msg, needle);
-}
 
 static void test_parse(void **state)
 {

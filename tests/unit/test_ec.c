@@ -21,19 +21,11 @@
 
 #include <cmocka.h>
 
+#include "rt_testlib.h"
+
 #include "crypto/rt_ec.h"
 #include "crypto/rt_x509.h"
 #include "util/rt_hex.h"
-
-static size_t unhex(const char *hex, uint8_t *out, size_t outsz)
-{
-	struct rt_err err = {0};
-	size_t n = 0;
-
-	if (rt_hex_decode(hex, strlen(hex), out, outsz, &n, &err))
-		fail_msg("hex: %s", err.msg);
-	return n;
-}
 
 static struct rt_ec_key *priv_key(enum rt_ec_curve c, const char *dhex)
 {

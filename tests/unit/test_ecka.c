@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "rt_testlib.h"
+
 #include "codec/rt_tlv.h"
 #include "crypto/rt_ec.h"
 #include "crypto/rt_x509.h"
@@ -24,24 +26,7 @@
 
 static uint8_t *slurp(const char *curve, const char *name, size_t *n)
 {
-	const char *base = getenv("RT_SRCDIR");
-	char path[1024];
-	uint8_t *buf;
-	FILE *f;
-	long sz;
-
-	snprintf(path, sizeof(path), "%s/certs/%s/%s", base ? base : ".", curve, name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	sz = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)sz + 1);
-	assert_non_null(buf);
-	*n = fread(buf, 1, (size_t)sz, f);
-	fclose(f);
-	return buf;
+	return rt_test_slurp(n, "%s/certs/%s/%s", rt_test_srcdir(), curve, name);
 }
 
 static struct rt_ec_key *key(const char *curve, const char *file)

@@ -22,13 +22,9 @@
 
 #include <cmocka.h>
 
-#include "codec/rt_eid.h"
+#include "rt_testlib.h"
 
-static void assert_err_has(const struct rt_err *err, const char *needle)
-{
-	if (!strstr(err->msg, needle))
-		fail_msg("error '%s' lacks '%s'", err->msg, needle);
-}
+#include "codec/rt_eid.h"
 
 static const char *const valid_eids[] = {
 	"89049032123451234512345678901235",

@@ -23,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "rt_testlib.h"
+
 #include "codec/rt_tlv.h"
 #include "roles/euicc/rt_euicc.h"
 #include "roles/euicc/rt_euicc_state.h"
@@ -30,14 +32,6 @@
 #include "util/rt_hex.h"
 
 /* ---- helpers ------------------------------------------------------------------------ */
-
-static void assert_err_has(const struct rt_err *err, const char *needle)
-{
-	if (!strstr(err->msg, needle)) {
-		fprintf(stderr, "error message \"%s\" lacks \"%s\"\n", err->msg, needle);
-		fail();
-	}
-}
 
 static void fill_bytes(uint8_t *p, size_t n, unsigned seed)
 {

@@ -12,62 +12,30 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "rt_testlib.h"
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
 
 #include "lua/rt_lua_modules.h"
 
-/* Lua helpers shared by every chunk: H(hex) -> bytes, X(bytes) -> hex, and
- * raises(fn, needle, ...) asserting that fn(...) fails with a message containing needle. */
+static const luaL_Reg mods[] = {
+	{ "rt.hex", luaopen_rt_hex },
+	{ "rt.tlv", luaopen_rt_tlv },
+	{ "rt.apdu", luaopen_rt_apdu },
+	{ "rt.eid", luaopen_rt_eid },
+	{ NULL, NULL },
+};
+
 static const char prelude[] =
-	"hex = require 'rt.hex'\n"
 	"tlv = require 'rt.tlv'\n"
 	"apdu = require 'rt.apdu'\n"
-	"eid = require 'rt.eid'\n"
-	"function H(s) return hex.decode(s) end\n"
-	"function X(b) return hex.encode(b) end\n"
-	"function raises(needle, fn, ...)\n"
-	"  local ok, msg = pcall(fn, ...)\n"
-	"  assert(not ok, 'expected an error containing: ' .. needle)\n"
-	"  msg = tostring(msg)\n"
-	"  assert(msg:find(needle, 1, true), 'error \"' .. msg .. '\" lacks \"' .. needle .. '\"')\n"
-	"end\n";
-
-static int traceback(lua_State *L)
-{
-	luaL_traceback(L, L, lua_tostring(L, 1), 1);
-	return 1;
-}
+	"eid = require 'rt.eid'\n";
 
 static void run_chunk(const char *name, const char *code)
 {
-	lua_State *L = luaL_newstate();
-	int rc;
-
-	assert_non_null(L);
-	luaL_openlibs(L);
-	luaL_requiref(L, "rt.hex", luaopen_rt_hex, 0);
-	luaL_requiref(L, "rt.tlv", luaopen_rt_tlv, 0);
-	luaL_requiref(L, "rt.apdu", luaopen_rt_apdu, 0);
-	luaL_requiref(L, "rt.eid", luaopen_rt_eid, 0);
-	lua_settop(L, 0);
-	lua_pushcfunction(L, traceback);
-	rc = luaL_loadbuffer(L, prelude, sizeof(prelude) - 1, "=prelude");
-	if (!rc)
-		rc = lua_pcall(L, 0, 0, 1);
-	if (!rc)
-		rc = luaL_loadbuffer(L, code, strlen(code), name);
-	if (!rc)
-		rc = lua_pcall(L, 0, 0, 1);
-	if (rc) {
-		char msg[2048];
-
-		snprintf(msg, sizeof(msg), "%s", lua_tostring(L, -1));
-		lua_close(L);
-		fail_msg("%s", msg);
-	}
-	lua_close(L);
+	rt_test_lua_run(mods, prelude, name, code);
 }
 
 static void test_hex(void **state)

@@ -14,66 +14,36 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "rt_testlib.h"
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
 
 #include "lua/rt_lua_modules.h"
 
+static const luaL_Reg mods[] = {
+	{ "rt.hex", luaopen_rt_hex },
+	{ "rt.rcmd", luaopen_rt_rcmd },
+	{ "rt.sms", luaopen_rt_sms },
+	{ "rt.dgi", luaopen_rt_dgi },
+	{ "rt.ctlv", luaopen_rt_ctlv },
+	{ "rt.storedata", luaopen_rt_storedata },
+	{ "rt.scp81", luaopen_rt_scp81 },
+	{ NULL, NULL },
+};
+
 static const char prelude[] =
-	"hex = require 'rt.hex'\n"
 	"rcmd = require 'rt.rcmd'\n"
 	"sms = require 'rt.sms'\n"
 	"dgi = require 'rt.dgi'\n"
 	"ctlv = require 'rt.ctlv'\n"
 	"storedata = require 'rt.storedata'\n"
-	"scp81 = require 'rt.scp81'\n"
-	"function H(s) return hex.decode(s) end\n"
-	"function X(b) return hex.encode(b) end\n"
-	"function raises(needle, fn, ...)\n"
-	"  local ok, msg = pcall(fn, ...)\n"
-	"  assert(not ok, 'expected an error containing: ' .. needle)\n"
-	"  msg = tostring(msg)\n"
-	"  assert(msg:find(needle, 1, true), 'error \"' .. msg .. '\" lacks \"' .. needle .. '\"')\n"
-	"end\n";
-
-static int traceback(lua_State *L)
-{
-	luaL_traceback(L, L, lua_tostring(L, 1), 1);
-	return 1;
-}
+	"scp81 = require 'rt.scp81'\n";
 
 static void run_chunk(const char *name, const char *code)
 {
-	lua_State *L = luaL_newstate();
-	int rc;
-
-	assert_non_null(L);
-	luaL_openlibs(L);
-	luaL_requiref(L, "rt.hex", luaopen_rt_hex, 0);
-	luaL_requiref(L, "rt.rcmd", luaopen_rt_rcmd, 0);
-	luaL_requiref(L, "rt.sms", luaopen_rt_sms, 0);
-	luaL_requiref(L, "rt.dgi", luaopen_rt_dgi, 0);
-	luaL_requiref(L, "rt.ctlv", luaopen_rt_ctlv, 0);
-	luaL_requiref(L, "rt.storedata", luaopen_rt_storedata, 0);
-	luaL_requiref(L, "rt.scp81", luaopen_rt_scp81, 0);
-	lua_settop(L, 0);
-	lua_pushcfunction(L, traceback);
-	rc = luaL_loadbuffer(L, prelude, sizeof(prelude) - 1, "=prelude");
-	if (!rc)
-		rc = lua_pcall(L, 0, 0, 1);
-	if (!rc)
-		rc = luaL_loadbuffer(L, code, strlen(code), name);
-	if (!rc)
-		rc = lua_pcall(L, 0, 0, 1);
-	if (rc) {
-		char msg[2048];
-
-		snprintf(msg, sizeof(msg), "%s", lua_tostring(L, -1));
-		lua_close(L);
-		fail_msg("%s", msg);
-	}
-	lua_close(L);
+	rt_test_lua_run(mods, prelude, name, code);
 }
 
 static void test_rcmd(void **state)

@@ -22,26 +22,13 @@
 
 #include <cmocka.h>
 
+#include "rt_testlib.h"
+
 #include "codec/rt_scp81.h"
 #include "util/rt_hex.h"
 
 #define EID "89049032123451234512345678901235"
 #define AID "A0000005591010FFFFFFFF8900000100"
-
-static size_t unhex(const char *hex, uint8_t *out, size_t outsz)
-{
-	size_t n = 0;
-	struct rt_err err = { 0 };
-
-	assert_int_equal(rt_hex_decode(hex, strlen(hex), out, outsz, &n, &err), 0);
-	return n;
-}
-
-static void assert_err_has(const struct rt_err *err, const char *needle)
-{
-	if (!strstr(err->msg, needle))
-		fail_msg("error '%s' lacks '%s'", err->msg, needle);
-}
 
 static void test_pskid(void **state)
 {

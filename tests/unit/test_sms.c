@@ -26,36 +26,10 @@
 
 #include <cmocka.h>
 
+#include "rt_testlib.h"
+
 #include "codec/rt_sms.h"
 #include "util/rt_hex.h"
-
-static size_t unhex(const char *hex, uint8_t *out, size_t outsz)
-{
-	size_t n = 0;
-	struct rt_err err = { 0 };
-
-	assert_int_equal(rt_hex_decode(hex, strlen(hex), out, outsz, &n, &err), 0);
-	return n;
-}
-
-static void assert_err_has(const struct rt_err *err, const char *needle)
-{
-	if (!strstr(err->msg, needle))
-		fail_msg("error '%s' lacks '%s'", err->msg, needle);
-}
-
-static void assert_hex(const uint8_t *b, size_t n, const char *hex)
-{
-	uint8_t want[4096];
-	size_t wn = unhex(hex, want, sizeof(want));
-
-	if (n != wn || memcmp(b, want, n) != 0) {
-		char got[8193];
-
-		rt_hex_encode(b, n, got, sizeof(got));
-		fail_msg("got %s, want %s", got, hex);
-	}
-}
 
 static struct rt_sms_tpdu tp;
 

@@ -20,26 +20,12 @@
 
 #include <cmocka.h>
 
+#include "rt_testlib.h"
+
 #include "codec/rt_tlv.h"
 #include "util/rt_hex.h"
 
 #define HEXMAX 4096
-
-/* Hex → bytes into a static-size buffer; fails the test on bad hex. */
-static size_t unhex(const char *hex, uint8_t *out, size_t outsz)
-{
-	size_t n = 0;
-	struct rt_err err = { 0 };
-
-	assert_int_equal(rt_hex_decode(hex, strlen(hex), out, outsz, &n, &err), 0);
-	return n;
-}
-
-static void assert_err_has(const struct rt_err *err, const char *needle)
-{
-	if (!strstr(err->msg, needle))
-		fail_msg("error '%s' lacks '%s'", err->msg, needle);
-}
 
 /* Decodes and expects an error code whose message contains needle. */
 static void expect_decode_err(const char *hex, unsigned flags, int code, const char *needle)
