@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# `cmake --install` puts the binary and its data (lua/, testcases/, sut/, certs/) under
-# a prefix; the installed rsptest finds them without the source tree.
+# `cmake --install` puts the binary and its data (lua/, testcases/, sut/, certs/,
+# examples/) and the PC/SC sandbox scripts under a prefix; the installed rsptest finds
+# them without the source tree, and the README's commands run from the prefix.
 . "$(dirname "$0")/lib.sh"
 : "${RT_BUILDDIR:?}"
 cmake --install "$RT_BUILDDIR" --prefix "$WORK/prefix" >"$WORK/inst.log" 2>&1
 check "cmake --install succeeds" test $? -eq 0
 check "binary installed" test -x "$WORK/prefix/bin/rsptest"
-for d in lua testcases sut certs; do
-  check "data folder $d installed" test -d "$WORK/prefix/share/rsptest/$d"
+share="$WORK/prefix/share/rsptest"
+for d in lua testcases sut certs examples; do
+  check "data folder $d installed" test -d "$share/$d"
+done
+for s in pcsc-sandbox.sh with-reference-card.sh; do
+  check "sandbox script $s installed and executable" test -x "$share/scripts/$s"
 done
 # Run from a folder with no source tree in reach, with the source tree hidden from
 # the data-folder lookup (RSPTEST_DATADIR unset, binary not in a build tree).
@@ -18,4 +23,21 @@ cat "$WORK/out"
 check "installed rsptest runs its built-in suite" test $status -eq 0
 check "installed rsptest used its installed test cases" \
   grep -q "$WORK/prefix/share/rsptest/testcases" "$WORK/rep/junit.xml"
+# The README's examples, run from the prefix (ecka_establish reads ../certs from there).
+for ex in "$share"/examples/*.lua; do
+  env -u RSPTEST_DATADIR "$WORK/prefix/bin/rsptest" lua "$ex" >"$WORK/ex.out" 2>&1
+  status=$?
+  [ $status -eq 0 ] || cat "$WORK/ex.out"
+  check "installed example $(basename "$ex") runs" test $status -eq 0
+done
+# The installed sandbox scripts: the reference card behind a private pcscd + vpcd,
+# reached by the installed binary through PC/SC.
+env -u RSPTEST_DATADIR "$share/scripts/with-reference-card.sh" "$WORK/prefix/bin/rsptest" \
+  "$WORK/prefix/bin/rsptest" run --sut reference-vpcd --report-dir "$WORK/rep2" -k eid \
+  >"$WORK/vpcd.out" 2>&1
+status=$?
+cat "$WORK/vpcd.out"
+check "installed with-reference-card.sh runs the installed rsptest over pcscd + vpcd" \
+  test $status -eq 0
+check "cases ran over vpcd" grep -Eq "^PASS " "$WORK/vpcd.out"
 finish
