@@ -9,6 +9,8 @@ PKGS=(
   # libraries (design.md §5)
   libssl-dev openssl libcurl4-openssl-dev libxml2-dev libxml2-utils libyaml-dev
   liblua5.4-dev libpcsclite-dev libevent-dev libcmocka-dev
+  # line editing, history and completion at the `rsptest lua` prompt (harness/cli/rt_repl_edit.c)
+  libedit-dev
   # PC/SC without hardware: private pcscd + the vpcd driver
   pcscd vsmartcard-vpcd iproute2 util-linux procps
   # independent cross-checks in tests

@@ -1,6 +1,10 @@
-/* cmd_lua — `rsptest lua [FILE [ARGS...]]`: a Lua state with every rt.* module, for
- * scripts and for exploring a card at a prompt (as pySim-shell users do). All standard
- * libraries are open and no sandbox limits apply; `require` finds rt.* and lua/. */
+/* cmd_lua — `rsptest lua [--sut FILE|NAME] [-v] [FILE [ARGS...]]`: a Lua state with
+ * every rt.* module, for scripts and for exploring a card at a prompt (as pySim-shell
+ * users do). All standard libraries are open and no sandbox limits apply; `require`
+ * finds rt.* and lua/. With --sut the SUT's card is opened as `rsptest run` opens it and
+ * the step library (device, smsr, smdp, es5, expect) is loaded as globals. On a
+ * terminal the prompt is rt_repl (editing, history, completion); piped input is read
+ * line by line as before, each line a chunk, results printed with print. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +14,9 @@
 #include <lua.h>
 
 #include "cli/rt_cmd.h"
+#include "cli/rt_repl.h"
+#include "engine/rt_run.h"
+#include "engine/rt_sut.h"
 #include "lua/rt_lua.h"
 #include "lua/rt_lua_modules.h"
 
@@ -17,10 +24,19 @@ static void rt_lua_usage(FILE *f)
 {
 	const struct rt_lua_module *m;
 
-	fprintf(f, "usage: rsptest lua [FILE [ARGS...]]\n\n"
+	fprintf(f, "usage: rsptest lua [--sut FILE|NAME] [-v] [FILE [ARGS...]]\n\n"
 		   "Runs FILE (or '-' for standard input) with the rt.* modules loaded as the global\n"
-		   "table `rt`; ARGS are in `arg`. Without FILE: an interactive prompt; an\n"
-		   "expression's values are printed.\n\nmodules:");
+		   "table `rt`; ARGS are in `arg`. Without FILE: an interactive prompt (line\n"
+		   "editing, history, Tab completion, multi-line chunks, Ctrl-C interrupts); an\n"
+		   "expression's values are printed, bytes in hex and status words as 9000.\n\n"
+		   "options:\n"
+		   "  --sut FILE|NAME  open the SUT's card as `rsptest run` does and load the step\n"
+		   "                   library as globals: device.select{aid=...}, smsr, smdp, es5,\n"
+		   "                   expect, case (case.card() is the SUT card)\n"
+		   "  -v, --verbose    print every exchange with the card as it happens\n"
+		   "  -h, --help       this help\n\n"
+		   "history: $RSPTEST_LUA_HISTORY, else $XDG_STATE_HOME/rsptest/lua_history\n"
+		   "(default ~/.local/state/rsptest/lua_history)\n\nmodules:");
 	for (m = rt_lua_modules; m->name; m++)
 		fprintf(f, " %s", m->name);
 	fprintf(f, "\n\nexample: card = rt.card.open_pcsc{reader='Virtual'}\n"
@@ -41,6 +57,25 @@ static int rt_lua_load_all(lua_State *L)
 		lua_setfield(L, -2, m->name + 3);
 	}
 	lua_setglobal(L, "rt");
+	return 0;
+}
+
+/* The step library as globals at a --sut prompt. Runs protected. Lua: [] -> []. */
+static int rt_lua_load_steps(lua_State *L)
+{
+	static const char *const mods[] = { "device", "smsr", "smdp", "es5", "expect", NULL };
+	const char *const *m;
+
+	for (m = mods; *m; m++) {
+		lua_getglobal(L, "require");
+		lua_pushstring(L, *m);
+		lua_call(L, 1, 1);
+		lua_setglobal(L, *m);
+	}
+	lua_getglobal(L, "require");
+	lua_pushstring(L, "rt.case");
+	lua_call(L, 1, 1);
+	lua_setglobal(L, "case");
 	return 0;
 }
 
@@ -65,22 +100,21 @@ static int rt_lua_print_values(lua_State *L)
 	return 0;
 }
 
+/* Piped standard input: one chunk per line, as before the terminal prompt existed. */
 static void rt_lua_repl(lua_State *L)
 {
 	char line[8192];
 	struct rt_lua_result res;
 	int tty = isatty(0);
 
-	if (tty)
-		printf("rsptest lua %s — rt.* modules are loaded; Ctrl-D to leave\n", RT_VERSION);
+	if (tty) {
+		rt_repl_run(L);
+		return;
+	}
 	for (;;) {
 		char ret[8300];
 		int base;
 
-		if (tty) {
-			fputs("rt> ", stdout);
-			fflush(stdout);
-		}
 		if (!fgets(line, sizeof(line), stdin))
 			break;
 		base = lua_gettop(L);
@@ -103,22 +137,48 @@ static void rt_lua_repl(lua_State *L)
 		}
 		lua_settop(L, base);
 	}
-	if (tty)
-		putchar('\n');
 }
 
 int rt_cmd_lua(int argc, char **argv)
 {
 	struct rt_lua_ctx ctx;
 	struct rt_lua_result res;
+	static const struct option longopts[] = {
+		{ "sut", required_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct rt_err err = { 0 };
-	lua_State *L;
-	int i, rc = RT_EXIT_OK;
+	struct rt_sut sut;
+	struct rt_run run;
+	struct rt_trace trace;
+	const char *sut_spec = NULL;
+	lua_State *L = NULL;
+	int i, opt, rc = RT_EXIT_OK, verbose = 0, first;
 
-	if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-		rt_lua_usage(stdout);
-		return RT_EXIT_OK;
+	memset(&sut, 0, sizeof(sut));
+	memset(&run, 0, sizeof(run));
+	rt_trace_init(&trace, NULL);
+	optind = 1;
+	/* '+': options end at FILE, so the script's own arguments are left alone. */
+	while ((opt = getopt_long(argc, argv, "+vh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			sut_spec = optarg;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			rt_lua_usage(stdout);
+			return RT_EXIT_OK;
+		default:
+			rt_lua_usage(stderr);
+			return RT_EXIT_USAGE;
+		}
 	}
+	first = optind;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.case_id = "";
 	ctx.datadir = rt_cli_datadir();
@@ -133,27 +193,53 @@ int rt_cmd_lua(int argc, char **argv)
 		rc = RT_EXIT_USAGE;
 		goto out;
 	}
-	if (argc < 2) {
+	if (sut_spec) {
+		if (rt_sut_load(sut_spec, ctx.datadir, &sut, &err)) {
+			fprintf(stderr, "rsptest lua: %s\n", err.msg);
+			rc = RT_EXIT_USAGE;
+			goto out;
+		}
+		rt_trace_init(&trace, verbose ? stdout : NULL);
+		run.opts.datadir = ctx.datadir;
+		run.opts.out = stdout;
+		run.opts.verbose = verbose;
+		run.sut = &sut;
+		if (rt_run_session(&run, L, &trace, &err)) {
+			fprintf(stderr, "rsptest lua: %s\n", err.msg);
+			rc = err.code == RT_EIO ? RT_EXIT_FAILED : RT_EXIT_USAGE;
+			goto out;
+		}
+		lua_pushcfunction(L, rt_lua_load_steps);
+		if (rt_lua_report(rt_lua_pcall(L, 0, 0, &res), &res)) {
+			rc = RT_EXIT_USAGE;
+			goto out;
+		}
+	}
+	if (argc <= first) {
 		rt_lua_repl(L);
 		goto out;
 	}
 	/* arg[0] = script, arg[1..] = its arguments, as the lua interpreter does. */
-	lua_createtable(L, argc - 2, 1);
-	for (i = 1; i < argc; i++) {
+	lua_createtable(L, argc - first - 1, 1);
+	for (i = first; i < argc; i++) {
 		lua_pushstring(L, argv[i]);
-		lua_seti(L, -2, i - 1);
+		lua_seti(L, -2, i - first);
 	}
 	lua_setglobal(L, "arg");
-	if (luaL_loadfilex(L, strcmp(argv[1], "-") == 0 ? NULL : argv[1], "t") != LUA_OK) {
+	if (luaL_loadfilex(L, strcmp(argv[first], "-") == 0 ? NULL : argv[first], "t") != LUA_OK) {
 		fprintf(stderr, "rsptest lua: %s\n", lua_tostring(L, -1));
 		rc = RT_EXIT_USAGE;
 		goto out;
 	}
-	for (i = 2; i < argc; i++)
+	for (i = first + 1; i < argc; i++)
 		lua_pushstring(L, argv[i]);
-	if (rt_lua_report(rt_lua_pcall(L, argc - 2, 0, &res), &res))
+	if (rt_lua_report(rt_lua_pcall(L, argc - first - 1, 0, &res), &res))
 		rc = RT_EXIT_FAILED;
 out:
+	/* The state first: the step library's objects borrow the card. */
 	rt_lua_close(L);
+	rt_run_free(&run);
+	rt_sut_free(&sut);
+	rt_trace_free(&trace);
 	return rc;
 }

@@ -626,3 +626,36 @@ void rt_run_free(struct rt_run *run)
 	run->link = NULL;
 	rt_kv_free(&run->store);
 }
+
+/* rt_run_session's protected part. Lua: [exec] -> []. */
+static int rt_run_session_setup(lua_State *L)
+{
+	return rt_case_setup(L, lua_touserdata(L, 1));
+}
+
+int rt_run_session(struct rt_run *run, lua_State *L, struct rt_trace *trace, struct rt_err *err)
+{
+	struct rt_lua_ctx *ctx = rt_lua_ctx(L);
+	struct rt_case c;
+	struct rt_case_exec ex;
+	struct rt_lua_result res;
+
+	/* The card exactly as a case finds it: opened, then reset per the SUT's policy. */
+	if (run->sut->card.transport != RT_SUT_CARD_NONE && rt_run_card_ready(run, trace) != 0)
+		return rt_err_set(err, RT_EIO, "%s", run->card_error);
+	ctx->card = run->link ? run->link->card : NULL;
+	ctx->card_error = run->card_error[0] ? run->card_error : NULL;
+	ctx->trace = trace;
+	ctx->store = &run->store;
+	memset(&c, 0, sizeof(c));
+	memset(&ex, 0, sizeof(ex));
+	c.id = (char *)"lua";
+	ex.run = run;
+	ex.c = &c;
+	ex.trace = trace;
+	lua_pushcfunction(L, rt_run_session_setup);
+	lua_pushlightuserdata(L, &ex);
+	if (rt_lua_pcall(L, 1, 0, &res) != RT_LUA_OK)
+		return rt_err_set(err, RT_ECONFIG, "%s", res.message);
+	return 0;
+}

@@ -20,6 +20,9 @@
 #include "engine/rt_sut.h"
 #include "roles/common/rt_cardlink.h"
 #include "util/rt_kv.h"
+#include "util/rt_trace.h"
+
+struct lua_State;
 
 enum rt_verdict {
 	RT_VERDICT_PASS = 0,
@@ -75,6 +78,14 @@ int rt_run_execute(struct rt_run *run);
 
 /* Frees the results and closes the SUT card. */
 void rt_run_free(struct rt_run *run);
+
+/* For `rsptest lua --sut`: readies the SUT card as before a case (opened, reset per
+ * the SUT's policy, exchanges recorded in trace) and gives L (an rt_lua_new state) what
+ * a case sees: case.card(), case.sut(), the options and the ${NAME} variables (CASE_ID
+ * "lua"). run->sut and run->opts must be set; rt_run_free closes the card. 0 or an
+ * RT_E* code with err set. */
+int rt_run_session(struct rt_run *run, struct lua_State *L, struct rt_trace *trace,
+		   struct rt_err *err);
 
 /* "PASS", "FAIL", "ERROR", "SKIP". */
 const char *rt_verdict_name(enum rt_verdict v);
