@@ -164,6 +164,8 @@ int rt_cmd_run(int argc, char **argv)
 	fflush(stdout);
 	if (rt_run_interrupted)
 		rc = RT_EXIT_INTERRUPTED;
+	else if (run.card_never)
+		rc = RT_EXIT_USAGE; /* the SUT's card was never there: a setup problem */
 	else if (err.code)
 		rc = RT_EXIT_USAGE;
 	else

@@ -6,8 +6,14 @@
  * expectations. Every exchange lands in the case's evidence trace. Verdicts: PASS,
  * FAIL (an expectation about the SUT did not hold), ERROR (the case or the harness
  * broke), SKIP (not applicable or not run). A run interrupted by SIGINT/SIGTERM ends the
- * current case as ERROR and reports the rest as skipped, and the reports are still
- * written. */
+ * current case as ERROR "interrupted by signal N during <step>" (what broke because of
+ * it goes only into the detail), gives its cleanups a 2 s grace, reports the rest as
+ * skipped, and the reports are still written.
+ *
+ * Every blocking card call runs under the case's bound (deadline + signal flag,
+ * transport/rt_card.h): a card that never answers ends the case as ERROR "card did not
+ * answer within N ms" with the last C-APDU, and a card gone or hung for good is said
+ * once; the remaining cases then end as ERROR without waiting again. */
 #ifndef RT_RUN_H
 #define RT_RUN_H
 
@@ -60,6 +66,13 @@ struct rt_run {
 	struct rt_result *results; /* one per case, same order */
 	struct rt_cardlink *link;  /* the SUT card for the whole run */
 	char card_error[1024];
+	/* Once the card is gone (no card within wait_card_ms, pcscd down) or hung (an
+	 * exchange outlived the case deadline): why, and the case that found out. Later
+	 * cases look for it again without waiting and end as ERROR at once; cleared when
+	 * the card is back. */
+	char card_gone[1024];
+	char card_gone_case[128];
+	int card_never; /* the card was not there when the run began (cmd_run exits 2) */
 	struct rt_kv store; /* run-scoped store shared by the cases (rt.case.store) */
 	unsigned npass, nfail, nerror, nskip;
 	double seconds;

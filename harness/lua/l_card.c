@@ -43,13 +43,16 @@ static struct l_card *l_card_push(lua_State *L, struct rt_card *card, struct rt_
 	c->link = link;
 	luaL_setmetatable(L, RT_CARD_MT);
 	if (card && link) {
-		/* Cards opened inside a case record into that case's evidence. */
+		/* Cards opened inside a case record into that case's evidence and run
+		 * under its deadline and signal flag. */
 		struct rt_lua_ctx *ctx = rt_lua_ctx(L);
 
 		if (ctx && ctx->trace) {
 			card->observer = rt_trace_card_observer;
 			card->obs_ctx = ctx->trace;
 		}
+		if (ctx && ctx->card_bound)
+			card->bound = ctx->card_bound;
 	}
 	return c;
 }
@@ -243,9 +246,12 @@ static int l_card_open_reference(lua_State *L)
 	return 1;
 }
 
-/* rt.card.open_pcsc([{reader=substring, index=n}]) -> card. */
+/* rt.card.open_pcsc([{reader=substring, index=n, wait_ms=n}]) -> card. Inside a case
+ * the wait for a card, connecting and every later call end by the case deadline. */
 static int l_card_open_pcsc(lua_State *L)
 {
+	struct rt_lua_ctx *ctx = rt_lua_ctx(L);
+	struct rt_card_pcsc_opts opts = { RT_CARD_PCSC_WAIT_MS_DEFAULT, 0, NULL };
 	const char *reader = NULL;
 	int index = -1;
 	struct rt_cardlink *link;
@@ -256,9 +262,13 @@ static int l_card_open_pcsc(lua_State *L)
 		reader = lua_tostring(L, -1);
 		lua_getfield(L, 1, "index");
 		index = (int)luaL_optinteger(L, -1, -1);
-		lua_pop(L, 1); /* keep reader's string alive until used */
+		lua_getfield(L, 1, "wait_ms");
+		opts.wait_ms = (unsigned)luaL_optinteger(L, -1, RT_CARD_PCSC_WAIT_MS_DEFAULT);
+		lua_pop(L, 2); /* keep reader's string alive until used */
 	}
-	if (rt_cardlink_open_pcsc(reader, index, &link, &err))
+	if (ctx)
+		opts.bound = ctx->card_bound;
+	if (rt_cardlink_open_pcsc_opts(reader, index, &opts, &link, &err))
 		return luaL_error(L, "pcsc: %s", err.msg);
 	l_card_push(L, link->card, link);
 	if (rt_card_reset(link->card, 0, &err))

@@ -44,6 +44,9 @@ struct rt_lua_ctx {
 	double deadline;           /* rt_time_s() value; 0 = none */
 	double timeout;            /* seconds, for the message */
 	volatile sig_atomic_t *interrupted;
+	/* The case's bound for card calls (deadline, signal flag): cards opened from Lua
+	 * (rt.card.open_*) run under it. NULL outside a case. */
+	struct rt_card_bound *card_bound;
 };
 
 enum rt_lua_outcome {

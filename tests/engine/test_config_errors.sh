@@ -53,7 +53,7 @@ check "unknown option named" grep -q "opt2.yaml:4:3: unknown option 'scp80.no_su
 # A SUT that cannot be reached: every applicable case is an ERROR naming the cause.
 printf 'name: absent reader\nrole: euicc\ncard:\n  transport: pcsc\n  reader: "no such reader"\n' >"$WORK/absent.yaml"
 PCSCLITE_CSOCK_NAME="$WORK/no-pcscd.comm" "$RSPTEST" run --sut "$WORK/absent.yaml" --report-dir "$WORK/r9" -k EID-001 >"$WORK/o9" 2>&1
-check "unreachable SUT exits 1" test $? -eq 1
+check "unreachable SUT (card never there) exits 2" test $? -eq 2
 check "unreachable SUT is an ERROR naming the cause" grep -q '^ERROR EUICC-BASIC-EID-001 .*SUT unreachable' "$WORK/o9"
 check "report written for an unreachable SUT" test -s "$WORK/r9/junit.xml"
 
