@@ -420,7 +420,7 @@ static int rt_run_card_ready(struct rt_run *run, const struct rt_case *c, struct
 		opened = 1;
 	}
 	rt_run_card_attach(run, trace, bound);
-	if (sc->reset == RT_SUT_RESET_NONE && !opened && run->link->card->atr_len &&
+	if (sc->reset == RT_SUT_RESET_NONE && run->link->card->atr_len &&
 	    !run->link->card->stuck[0])
 		goto ok;
 	if (rt_card_reset(run->link->card, sc->reset == RT_SUT_RESET_COLD, &err) == 0)
@@ -444,6 +444,7 @@ static int rt_run_card_ready(struct rt_run *run, const struct rt_case *c, struct
 		goto gone;
 	}
 ok:
+	run->card_never = 0; /* it is there now, whatever happened at the start */
 	if (run->card_gone[0]) {
 		fprintf(run->opts.out, "rsptest: the card is back\n");
 		run->card_gone[0] = '\0';
