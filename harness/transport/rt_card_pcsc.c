@@ -488,15 +488,25 @@ static int rt_pcsc_reset(struct rt_card *card, int cold, struct rt_err *err)
 
 /* After a failed transmit: did the card go away? vpcd reports a vanished software card
  * at its next presence poll, so wait for a state change briefly instead of guessing. */
-static int rt_pcsc_card_gone(struct rt_pcsc *p)
+static int rt_pcsc_card_gone(struct rt_pcsc *p, const struct rt_card_bound *b)
 {
 	SCARD_READERSTATE st;
+	DWORD wait = RT_PCSC_REMOVAL_PROBE_MS;
 	LONG rv;
+
+	/* The probe too ends by the case deadline, and not at all after a signal. */
+	if (b && b->interrupted && *b->interrupted)
+		return 0;
+	if (b && b->deadline > 0) {
+		double left = (b->deadline - rt_time_s()) * 1000.0;
+
+		wait = left <= 0 ? 0 : left < wait ? (DWORD)left : wait;
+	}
 
 	memset(&st, 0, sizeof(st));
 	st.szReader = p->reader;
 	st.dwCurrentState = SCARD_STATE_PRESENT;
-	rv = SCardGetStatusChange(p->ctx, RT_PCSC_REMOVAL_PROBE_MS, &st, 1);
+	rv = SCardGetStatusChange(p->ctx, wait, &st, 1);
 	if (rv != SCARD_S_SUCCESS)
 		return rv != (LONG)SCARD_E_TIMEOUT;
 	return (st.dwEventState & (SCARD_STATE_EMPTY | SCARD_STATE_UNAVAILABLE |
@@ -547,7 +557,7 @@ static int rt_pcsc_transmit(struct rt_card *card, const uint8_t *capdu, size_t c
 	 * "removed" apart from other I/O trouble so the verdict names it. */
 	if ((rv == (LONG)SCARD_E_NOT_TRANSACTED || rv == (LONG)SCARD_F_COMM_ERROR ||
 	     rv == (LONG)SCARD_W_UNRESPONSIVE_CARD) &&
-	    rt_pcsc_card_gone(p))
+	    rt_pcsc_card_gone(p, card->bound))
 		return rt_err_set(err, RT_EREMOVED, "pcsc \"%s\": card removed during an exchange (%s)",
 				  p->reader, pcsc_stringify_error(rv));
 	return rt_pcsc_fail(err, rv, p->reader, "transmit");
