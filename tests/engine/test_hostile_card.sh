@@ -26,10 +26,9 @@ if [ -n "${RT_HOSTILE_MODE:-}" ]; then
   ( sleep $((BOUND + 10)); kill -KILL "$run" 2>/dev/null ) &
   dog=$!
   if [ -n "${RT_HOSTILE_SIGNAL:-}" ]; then
-    # signal the run once HOSTILE-002's exchange is in flight (the case before passed,
-    # and the card has taken its second C-APDU: the log line appears with the stall)
-    for _ in $(seq 1 200); do grep -q '^PASS  HOSTILE-001' "$o/out" && break; sleep 0.05; done
-    sleep 0.3
+    # signal the run once HOSTILE-002's exchange is in flight: the card says when it
+    # stalls on that C-APDU
+    for _ in $(seq 1 200); do grep -q 'stalling' "$o/card.log" && break; sleep 0.05; done
     ts=$(date +%s%N)
     kill -INT "$run"
   fi
@@ -97,6 +96,7 @@ check "stall+SIGINT: exit 130" test "$(cat "$d/status" 2>/dev/null)" = 130
 check "stall+SIGINT: the case is ERROR 'interrupted by signal 2 during step 1'" \
   grep -Eq '^ERROR HOSTILE-002 .*: interrupted by signal 2 during step 1' "$d/out"
 check "stall+SIGINT: the message does not blame the card" sh -c "! grep -E '^ERROR HOSTILE-002 .*(removed|Access denied|did not answer)' '$d/out'"
+check "stall+SIGINT: the card call cut short is in the detail" grep -q 'interrupted by signal 2 during an exchange' "$d/rep/hostile/HOSTILE-002.trace.txt"
 check "stall+SIGINT: the rest is skipped" grep -q '^SKIP  HOSTILE-003 .*interrupted by signal' "$d/out"
 check "stall+SIGINT: ended within 5 s of the signal" test "$(cat "$d/ms_after_signal" 2>/dev/null || echo 99999)" -lt 5000
 check "stall+SIGINT: JUnit valid" xmllint --noout --schema "$RT_SRCDIR/tests/junit.xsd" "$d/rep/junit.xml"

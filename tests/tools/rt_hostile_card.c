@@ -147,11 +147,13 @@ static int rt_hc_connect(unsigned port)
 	return -1;
 }
 
-/* Waits for a signal or for vpcd to hang up, answering nothing. */
+/* Waits for a signal or for vpcd to hang up, answering nothing. Says so on stderr
+ * first, so that a test can wait for the stall instead of sleeping. */
 static void rt_hc_hang(int fd)
 {
 	uint8_t sink[512];
 
+	fprintf(stderr, "rt_hostile_card: stalling\n");
 	while (!rt_hc_stop && recv(fd, sink, sizeof(sink), 0) > 0)
 		;
 }
