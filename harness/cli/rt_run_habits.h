@@ -7,11 +7,11 @@
 
 #include <stddef.h>
 
+#include "cli/rt_cmd.h"
 #include "engine/rt_case.h"
 #include "engine/rt_run.h"
 #include "engine/rt_select.h"
 
-#define RT_EXIT_NOTESTS 5 /* as pytest: no case was selected */
 
 /* Long-only option codes (getopt_long val), above any char. */
 enum {

@@ -106,9 +106,11 @@ static void rt_runpar_child(struct rt_run *run, int cmd, int res)
 		for (k = 0; k < 4 && !bad; k++)
 			if (f.len[k])
 				bad |= rt_runpar_write(res, s[k], f.len[k]);
+		fflush(run->opts.out); /* -v output: _exit does not flush */
 		if (bad)
 			break;
 	}
+	fflush(NULL);
 	rt_run_free(run);
 	_exit(0);
 }
