@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <unistd.h>
 
 #define RT_RUNPAR_MAX 64
@@ -212,8 +215,18 @@ void rt_runpar_execute(struct rt_run *run)
 		}
 		ws[i].pid = fork();
 		if (ws[i].pid == 0) {
+			pid_t parent = getppid();
 			unsigned k;
 
+			/* Signals reach a worker only through the parent, once (a terminal's
+			 * ^C would hit the whole group and a second one, SA_RESETHAND, kill
+			 * the worker mid-case); and a worker does not outlive its parent. */
+			setpgid(0, 0);
+#ifdef __linux__
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+			if (getppid() != parent)
+				_exit(1);
 			for (k = 0; k < i; k++) {
 				if (ws[k].cmd >= 0)
 					close(ws[k].cmd);
@@ -257,7 +270,8 @@ void rt_runpar_execute(struct rt_run *run)
 		}
 		if (!live)
 			break;
-		if (poll(pfd, n, -1) < 0) {
+		/* A bounded wait: a signal landing just before poll still gets forwarded. */
+		if (poll(pfd, n, 200) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
