@@ -139,7 +139,7 @@ steps:
   - name: "step \u0003"
     lua: |
       print("binary \xff\xfe \1\2 ]]> end")
-      error("bad bytes \xff\xc3\x28 ctl \27[31m <x/> & ]]>")
+      error("bad bytes \xff\xc3\x28 ctl \27[31m <x/> & ]]> sur \xed\xa0\x80 nc \xef\xbf\xbe ovl \xc0\xaf ok é€")
 YAML
 "$RSPTEST" run --report-dir "$WORK/n" "$WORK/nasty" >"$WORK/n.out" 2>&1
 check "a case with control characters and invalid UTF-8 is an ERROR" grep -q '^ERROR NASTY' "$WORK/n.out"
@@ -155,6 +155,9 @@ r = cases[0].result[0]
 assert type(r).__name__ == 'Error', r
 assert '\\xFF' in r.message and '\\x1B' in r.message, r.message
 assert '\\x03' in r.message, r.message
+for bad in ('\\xED', '\\xEF', '\\xC0'):  # surrogate, U+FFFE, overlong
+    assert bad in r.message, (bad, r.message)
+assert 'ok \u00e9\u20ac' in r.message, r.message  # valid UTF-8 kept as is
 PYEOF
 
 # --- the <failure> body leads with the message and the last exchanges, traceback after
