@@ -13,6 +13,8 @@ PKGS=(
   pcscd vsmartcard-vpcd iproute2 util-linux procps
   # independent cross-checks in tests
   python3 python3-cryptography
+  # engine.cli_habits: an independent JUnit reader checks our reports
+  python3-junitparser
 )
 
 missing=()

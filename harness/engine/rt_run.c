@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 
 #include "engine/rt_options.h"
+#include "engine/rt_runpar.h"
 #include "engine/rt_steplua.h"
 #include "lua/rt_lua.h"
 #include "lua/rt_lua_modules.h"
@@ -466,8 +467,15 @@ static void rt_result_set(struct rt_result *r, enum rt_verdict v, const char *ms
 	r->detail = rt_strdup_or_null(detail);
 }
 
-static void rt_run_one(struct rt_run *run, const struct rt_case *c, struct rt_result *r)
+void rt_run_set_result(struct rt_result *r, enum rt_verdict v, const char *msg,
+		       const char *detail)
 {
+	rt_result_set(r, v, msg, detail);
+}
+
+void rt_run_case(struct rt_run *run, struct rt_result *r)
+{
+	const struct rt_case *c = r->c;
 	struct rt_trace trace;
 	struct rt_lua_ctx ctx;
 	struct rt_case_exec ex;
@@ -587,15 +595,94 @@ out:
 	rt_write_trace(run, r);
 }
 
+/* One console line per case; `[n/N]` at the end (as pytest's [ 10%]) so lines still
+ * start with the verdict. -q keeps only what is not a PASS. */
 static void rt_run_line(struct rt_run *run, const struct rt_result *r)
 {
 	FILE *o = run->opts.out;
 
+	if (run->opts.quiet && r->verdict == RT_VERDICT_PASS)
+		return;
 	fprintf(o, "%-5s %s (%.3fs)", rt_verdict_name(r->verdict), r->c->id, r->seconds);
 	if (r->verdict != RT_VERDICT_PASS && r->message)
 		fprintf(o, ": %.160s", r->message);
-	fputc('\n', o);
+	fprintf(o, " [%zu/%zu]\n", run->ndone, run->nselected);
 	fflush(o);
+}
+
+void rt_run_record(struct rt_run *run, struct rt_result *r)
+{
+	switch (r->verdict) {
+	case RT_VERDICT_PASS:
+		run->npass++;
+		break;
+	case RT_VERDICT_FAIL:
+		run->nfail++;
+		break;
+	case RT_VERDICT_ERROR:
+		run->nerror++;
+		break;
+	case RT_VERDICT_SKIP:
+		run->nskip++;
+		break;
+	}
+	run->ndone++;
+	rt_run_line(run, r);
+}
+
+unsigned rt_run_maxfail(const struct rt_run_opts *o)
+{
+	return o->maxfail ? o->maxfail : (o->exitfirst ? 1u : 0u);
+}
+
+int rt_run_stopping(const struct rt_run *run)
+{
+	unsigned m = rt_run_maxfail(&run->opts);
+
+	return m && run->nfail + run->nerror >= m;
+}
+
+int rt_run_prepare(struct rt_run *run, struct rt_result *r, char *why, size_t whysz)
+{
+	const struct rt_run_opts *o = &run->opts;
+
+	if (o->interrupted && *o->interrupted) {
+		snprintf(why, whysz, "not run: the run was interrupted by signal %d",
+			 (int)*o->interrupted);
+		rt_result_set(r, RT_VERDICT_SKIP, why, NULL);
+		return 0;
+	}
+	if (!rt_run_applies(r->c, run->sut, why, whysz)) {
+		rt_result_set(r, RT_VERDICT_SKIP, why, NULL);
+		return 0;
+	}
+	return 1;
+}
+
+/* The cases -x / --maxfail kept from running: SKIP in the report, one console line. */
+static void rt_run_mark_stopped(struct rt_run *run)
+{
+	unsigned m = rt_run_maxfail(&run->opts);
+	size_t i, n = 0;
+	char why[160];
+
+	if (m == 1)
+		snprintf(why, sizeof(why), "not run: stopped after the first failure (-x)");
+	else
+		snprintf(why, sizeof(why), "not run: stopped after %u failures (--maxfail %u)", m, m);
+	for (i = 0; i < run->cases->n; i++) {
+		struct rt_result *r = &run->results[i];
+
+		if (!r->run || r->done)
+			continue;
+		rt_result_set(r, RT_VERDICT_SKIP, why, NULL);
+		r->done = 1;
+		run->nskip++;
+		n++;
+	}
+	if (n)
+		fprintf(run->opts.out, "SKIP  %zu more case%s %s\n", n, n == 1 ? "" : "s", why);
+	fflush(run->opts.out);
 }
 
 /* The last lines of the evidence before the failure, for the digest. */
@@ -649,7 +736,6 @@ int rt_run_execute(struct rt_run *run)
 	const struct rt_run_opts *o = &run->opts;
 	size_t i, nsel = 0;
 	double t0 = rt_time_s();
-	int stop = 0;
 	char why[1024];
 
 	rt_time_iso8601(run->timestamp, sizeof(run->timestamp));
@@ -658,62 +744,49 @@ int rt_run_execute(struct rt_run *run)
 		return RT_ENOMEM;
 	for (i = 0; i < run->cases->n; i++) {
 		run->results[i].c = run->cases->v[i];
-		run->results[i].run = rt_select_match(o->select, run->cases->v[i]);
+		run->results[i].run = rt_select_match(o->select, run->cases->v[i]) &&
+				      (!o->want || o->want(o->want_ctx, run->cases->v[i]));
 		nsel += (size_t)run->results[i].run;
 	}
-	fprintf(o->out, "rsptest %s — SUT: %s (%s) — %zu of %zu cases selected — seed %llu\n",
-		RT_VERSION, run->sut->name, run->sut->role, nsel, run->cases->n,
-		(unsigned long long)o->seed);
+	if (!o->quiet)
+		fprintf(o->out,
+			"rsptest %s — SUT: %s (%s) — %zu of %zu cases selected — seed %llu\n",
+			RT_VERSION, run->sut->name, run->sut->role, nsel, run->cases->n,
+			(unsigned long long)o->seed);
 	fflush(o->out);
-	if (run->sut->card.transport != RT_SUT_CARD_NONE && nsel) {
-		struct rt_card_bound bound = { 0, o->interrupted };
+	run->nselected = nsel;
+	if (o->jobs > 1 && rt_runpar_possible(run, why, sizeof(why))) {
+		rt_runpar_execute(run);
+	} else {
+		if (o->jobs > 1)
+			fprintf(o->out, "-j %u ignored: %s\n", o->jobs, why);
+		if (run->sut->card.transport != RT_SUT_CARD_NONE && nsel) {
+			struct rt_card_bound bound = { 0, o->interrupted };
 
-		if (rt_run_open_card(run, &bound) != 0 && !(o->interrupted && *o->interrupted)) {
-			/* Never there: the remaining cases only look again, and the exit
-			 * status says the SUT description does not match the machine. */
-			run->card_never = 1;
-			rt_run_card_gone(run, NULL);
+			if (rt_run_open_card(run, &bound) != 0 &&
+			    !(o->interrupted && *o->interrupted)) {
+				/* Never there: the remaining cases only look again, and the exit
+				 * status says the SUT description does not match the machine. */
+				run->card_never = 1;
+				rt_run_card_gone(run, NULL);
+			}
+			if (run->link)
+				run->link->card->bound = NULL;
 		}
-		if (run->link)
-			run->link->card->bound = NULL;
-	}
-	for (i = 0; i < run->cases->n; i++) {
-		struct rt_result *r = &run->results[i];
-		const struct rt_case *c = r->c;
+		for (i = 0; i < run->cases->n; i++) {
+			struct rt_result *r = &run->results[i];
 
-		if (!r->run)
-			continue;
-		if (o->interrupted && *o->interrupted) {
-			snprintf(why, sizeof(why), "not run: the run was interrupted by signal %d",
-				 (int)*o->interrupted);
-			rt_result_set(r, RT_VERDICT_SKIP, why, NULL);
-		} else if (stop) {
-			rt_result_set(r, RT_VERDICT_SKIP,
-				      "not run: stopped after the first failure (-x)", NULL);
-		} else if (!rt_run_applies(c, run->sut, why, sizeof(why))) {
-			rt_result_set(r, RT_VERDICT_SKIP, why, NULL);
-		} else {
-			rt_run_one(run, c, r);
-			if (o->exitfirst && (r->verdict == RT_VERDICT_FAIL ||
-					     r->verdict == RT_VERDICT_ERROR))
-				stop = 1;
+			if (!r->run)
+				continue;
+			if (rt_run_stopping(run))
+				break;
+			if (rt_run_prepare(run, r, why, sizeof(why)))
+				rt_run_case(run, r);
+			r->done = 1;
+			rt_run_record(run, r);
 		}
-		switch (r->verdict) {
-		case RT_VERDICT_PASS:
-			run->npass++;
-			break;
-		case RT_VERDICT_FAIL:
-			run->nfail++;
-			break;
-		case RT_VERDICT_ERROR:
-			run->nerror++;
-			break;
-		case RT_VERDICT_SKIP:
-			run->nskip++;
-			break;
-		}
-		rt_run_line(run, r);
 	}
+	rt_run_mark_stopped(run);
 	run->seconds = rt_time_s() - t0;
 	rt_run_digest(run);
 	return 0;
