@@ -431,6 +431,7 @@ static void rt_run_one(struct rt_run *run, const struct rt_case *c, struct rt_re
 	ctx.datadir = run->opts.datadir;
 	ctx.show_secrets = run->opts.show_secrets;
 	ctx.store = &run->store;
+	ctx.run_dir = run->opts.report_dir;
 	ctx.mem_max = RT_LUA_MEM_DEFAULT;
 	ctx.instr_max = RT_LUA_INSTR_DEFAULT;
 	ctx.timeout = c->timeout;

@@ -72,4 +72,23 @@ check "-k with not/and/or/parentheses" grep -qx '0 passed, 2 failed, 0 errors, 0
 check "-x stops at the first failure, rest skipped" grep -q 'not run: stopped after the first failure (-x)' "$WORK/out4.txt"
 check "-x report still counts every selected case" test "$(xpath "$WORK/rep4/junit.xml" 'string(/testsuites/@tests)')" = 15
 
+# The sandbox holds (issue 7): strict globals cannot be unlocked, and rt.card paths
+# from a case stay inside the run's own directory or are refused.
+escape=/tmp/rsptest-sandbox-escape.state
+rm -f "$escape"
+"$RSPTEST" run --report-dir "$WORK/rep5" "$HERE/cases/sandbox" >"$WORK/out5.txt" 2>&1
+cat "$WORK/out5.txt"
+check "sandbox cases: 2 pass, 4 errors" grep -qx '2 passed, 0 failed, 4 errors, 0 skipped' "$WORK/out5.txt"
+check "setmetatable(_G, nil) is refused" \
+  grep -q "SELF-SANDBOX-001 .*cannot change a protected metatable" "$WORK/out5.txt"
+check "getmetatable(_G) hides the strict metatable" grep -q "^PASS  SELF-SANDBOX-002 " "$WORK/out5.txt"
+check "absolute state path refused" grep -q "state '/tmp/rsptest-sandbox-escape.state' refused" "$WORK/out5.txt"
+check "no file made outside the run directory" test ! -e "$escape"
+check "state path with .. refused" grep -q "state '../escaped.state' refused" "$WORK/out5.txt"
+check "personality path refused" grep -q "personality '/etc/passwd' refused" "$WORK/out5.txt"
+check "no line of the file read leaks into the report" sh -c "! grep -q 'root:' '$WORK/out5.txt'"
+check "named personality and run-directory state work" grep -q "^PASS  SELF-SANDBOX-006 " "$WORK/out5.txt"
+check "state file is inside the run directory" test -s "$WORK/rep5/sandbox-card.state"
+rm -f "$escape"
+
 finish
