@@ -57,4 +57,19 @@ check "unreachable SUT exits 1" test $? -eq 1
 check "unreachable SUT is an ERROR naming the cause" grep -q '^ERROR EUICC-BASIC-EID-001 .*SUT unreachable' "$WORK/o9"
 check "report written for an unreachable SUT" test -s "$WORK/r9/junit.xml"
 
+# A misspelt expectation is a usage error at load time, never a verdict (issue 7):
+# sww FAILed the card before, tlv.lenn passed silently.
+mkdir -p "$WORK/bx1" "$WORK/bx2"
+cp "$HERE/cases/verdicts/defaults.yaml" "$WORK/bx1/"
+cp "$HERE/cases/verdicts/defaults.yaml" "$WORK/bx2/"
+printf 'id: SELF-BADX-001\ntitle: typo in an expect key\nsteps:\n  - device.select: { aid: "${ISD_R_AID}" }\n    expect: { sww: "9000" }\n' >"$WORK/bx1/sww.yaml"
+printf 'id: SELF-BADX-002\ntitle: typo in a tlv sub-key\nsteps:\n  - device.get_data: { tag: "5A" }\n    expect:\n      tlv: { tag: "5A", lenn: 3 }\n' >"$WORK/bx2/lenn.yaml"
+"$RSPTEST" run --report-dir "$WORK/rbx1" "$WORK/bx1" >"$WORK/obx1" 2>&1
+check "unknown expect key exits 2" test $? -eq 2
+check "unknown expect key named with position" grep -q "sww.yaml:5:15: unknown expectation 'sww'" "$WORK/obx1"
+check "no verdict for a case with a typo" sh -c "! grep -q '^FAIL ' '$WORK/obx1'"
+"$RSPTEST" run --report-dir "$WORK/rbx2" "$WORK/bx2" >"$WORK/obx2" 2>&1
+check "unknown tlv sub-key exits 2" test $? -eq 2
+check "unknown tlv sub-key named with position" grep -q "lenn.yaml:6:25: unknown key 'lenn' in expect tlv" "$WORK/obx2"
+
 finish
