@@ -331,7 +331,8 @@ static int rt_step_check(struct rt_case *c, const struct rt_ynode *st, size_t id
 					  st->key_lines[i], st->key_cols[i], msg);
 		}
 		/* A misspelt expectation is the case's mistake: refuse it now (rt_expect.h). */
-		if (strcmp(k, "expect") == 0 && rt_expect_check(v, err))
+		if (strcmp(k, "expect") == 0 &&
+		    rt_expect_check(v, strcmp(action, "lua") == 0, err))
 			return RT_ECONFIG;
 	}
 	if (strcmp(action, "include") == 0) {

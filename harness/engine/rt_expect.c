@@ -42,6 +42,7 @@ const struct rt_expect_key rt_expect_keys[] = {
 	{ "n", 0, NULL },
 	{ "ndeleted", 0, NULL },
 	{ "notif_aid", 0, NULL },
+	{ "nprofiles", 0, NULL },
 	{ "notif_type", 0, NULL },
 	{ "por_authentic", 0, NULL },
 	{ "por_present", 0, NULL },
@@ -115,7 +116,7 @@ static int rt_expect_sub(const struct rt_expect_key *k, const struct rt_ynode *m
 	return 0;
 }
 
-int rt_expect_check(const struct rt_ynode *exp, struct rt_err *err)
+int rt_expect_check(const struct rt_ynode *exp, int any_field, struct rt_err *err)
 {
 	size_t i, j;
 	int rc;
@@ -126,6 +127,8 @@ int rt_expect_check(const struct rt_ynode *exp, struct rt_err *err)
 		const struct rt_expect_key *k = rt_expect_find(exp->keys[i]);
 		const struct rt_ynode *v = exp->items[i];
 
+		if (!k && any_field)
+			continue;
 		if (!k)
 			return rt_err_set(err, RT_ECONFIG,
 					  "%s:%u:%u: unknown expectation '%s' (not a matcher nor a "

@@ -24,7 +24,9 @@ extern const struct rt_expect_key rt_expect_keys[];
 const struct rt_expect_key *rt_expect_find(const char *name);
 
 /* Checks an `expect:` mapping; RT_ECONFIG with "file:line:col: ..." on an unknown key or
- * sub-key. */
-int rt_expect_check(const struct rt_ynode *exp, struct rt_err *err);
+ * sub-key. any_field != 0 (a `lua:` step, whose chunk makes its own result table): a key
+ * that is no matcher is taken as a field of that result; matcher sub-keys are still
+ * checked. */
+int rt_expect_check(const struct rt_ynode *exp, int any_field, struct rt_err *err);
 
 #endif

@@ -468,7 +468,11 @@ static void rt_run_one(struct rt_run *run, const struct rt_case *c, struct rt_re
 	case RT_LUA_FAIL:
 	case RT_LUA_ERROR:
 		/* A FAIL inside a fixture is a broken precondition, not a verdict on the SUT. */
-		snprintf(why, sizeof(why), "%s%s%s", ex.phase, ex.phase[0] ? ": " : "", lres.message);
+		snprintf(why, sizeof(why), "%s%s%s", ex.phase,
+			 !ex.step && strncmp(ex.phase, "fixture ", 8) == 0 ? " failed: "
+			 : ex.phase[0]				       ? ": "
+								       : "",
+			 lres.message);
 		rt_result_set(r,
 			      lres.outcome == RT_LUA_FAIL && ex.step ? RT_VERDICT_FAIL
 								     : RT_VERDICT_ERROR,

@@ -91,4 +91,23 @@ check "named personality and run-directory state work" grep -q "^PASS  SELF-SAND
 check "state file is inside the run directory" test -s "$WORK/rep5/sandbox-card.state"
 rm -f "$escape"
 
+# A precondition the harness could not establish is ERROR, never FAIL (issue 7): with an
+# SM-DP certificate the card does not trust (signed by another CI), the base profile
+# cannot be downloaded; no ES5 case may FAIL the card for it (before: the half-made ISD-P
+# was adopted and ENABLE-002 / DISABLE-003 failed with "is selectable (07)").
+sed -e "s|^  personality: .*|  personality: $RT_SRCDIR/sut/personalities/reference.yaml|" \
+    -e "s|cert: p256/smdp.7f21|cert: p256/smdp-ci2.7f21|" -e "s|key: p256/smdp.key|key: p256/smdp-ci2.key|" \
+    "$RT_SRCDIR/sut/reference.yaml" >"$WORK/badsmdp.yaml"
+"$RSPTEST" run --sut "$WORK/badsmdp.yaml" --report-dir "$WORK/rep6" \
+  -k "AUDIT-001 or ENABLE-002 or DISABLE-003 or MDEL-001" "$RT_SRCDIR/testcases" >"$WORK/out6.txt" 2>&1
+cat "$WORK/out6.txt"
+check "wrong SM-DP certificate: no case FAILs the card" sh -c "! grep -q '^FAIL ' '$WORK/out6.txt'"
+check "wrong SM-DP certificate: 4 errors" grep -qx '0 passed, 0 failed, 4 errors, 0 skipped' "$WORK/out6.txt"
+for id in EUICC-ES5-AUDIT-001 EUICC-ES5-ENABLE-002 EUICC-ES5-DISABLE-003; do
+  check "$id: ERROR names the fixture and the cause" \
+    grep -q "^ERROR $id .*fixture es5.base_profile failed: base profile: ES8 key establishment stopped at cert" "$WORK/out6.txt"
+done
+check "MDEL-001: ERROR names its fixture" \
+  grep -q "^ERROR EUICC-ES5-MDEL-001 .*fixture es5.profile_disabled failed: base profile: " "$WORK/out6.txt"
+
 finish

@@ -81,7 +81,7 @@ static void test_lua_and_c_agree(void **state)
 }
 
 /* Loads YAML text and checks its `expect` mapping. */
-static int check_text(const char *text, struct rt_err *err)
+static int check_text(const char *text, int lua, struct rt_err *err)
 {
 	struct rt_ydoc doc;
 	int rc;
@@ -89,7 +89,7 @@ static int check_text(const char *text, struct rt_err *err)
 	memset(&doc, 0, sizeof(doc));
 	rc = rt_ydoc_load_mem("case.yaml", text, strlen(text), &doc, err);
 	assert_int_equal(rc, 0);
-	rc = rt_expect_check(rt_ynode_get(doc.root, "expect"), err);
+	rc = rt_expect_check(rt_ynode_get(doc.root, "expect"), lua, err);
 	rt_ydoc_free(&doc);
 	return rc;
 }
@@ -99,20 +99,23 @@ static void test_typos_refused(void **state)
 	struct rt_err err = { 0 };
 
 	(void)state;
-	assert_int_equal(check_text("expect: {sw: \"9000\", tlv: {tag: \"5A\", len: 16}}\n", &err), 0);
+	assert_int_equal(check_text("expect: {sw: \"9000\", tlv: {tag: \"5A\", len: 16}}\n", 0, &err), 0);
 	assert_int_equal(check_text("expect:\n  profile:\n    - {aid: A0, state: enabled}\n"
-				    "    - {aid: A1, absent: true}\n",
-				    &err),
+				    "    - {aid: A1, absent: true}\n", 0, &err),
 			 0);
-	assert_int_equal(check_text("expect: {sww: \"9000\"}\n", &err), RT_ECONFIG);
+	assert_int_equal(check_text("expect: {sww: \"9000\"}\n", 0, &err), RT_ECONFIG);
 	assert_err_has(&err, "case.yaml:1:10: unknown expectation 'sww'");
-	assert_int_equal(check_text("expect:\n  tlv: {tag: \"6F\", lenn: 3}\n", &err), RT_ECONFIG);
+	assert_int_equal(check_text("expect:\n  tlv: {tag: \"6F\", lenn: 3}\n", 0, &err), RT_ECONFIG);
 	assert_err_has(&err, "case.yaml:2:20: unknown key 'lenn' in expect tlv (it takes: tag, len, value)");
-	assert_int_equal(check_text("expect:\n  profile:\n    - {aid: A0, stat: enabled}\n", &err),
+	assert_int_equal(check_text("expect:\n  profile:\n    - {aid: A0, stat: enabled}\n", 0, &err),
 			 RT_ECONFIG);
 	assert_err_has(&err, "case.yaml:3:17: unknown key 'stat' in expect profile");
+	/* a lua: step makes its own result: any field, but matcher sub-keys still count */
+	assert_int_equal(check_text("expect: {cc: \"4\", c11: x}\n", 1, &err), 0);
+	assert_int_equal(check_text("expect: {tlv: {tag: \"5A\", lenn: 3}}\n", 1, &err), RT_ECONFIG);
+	assert_err_has(&err, "unknown key 'lenn'");
 	/* a ${variable} value is the matcher's to judge at run time */
-	assert_int_equal(check_text("expect: {tlv: \"${T}\"}\n", &err), 0);
+	assert_int_equal(check_text("expect: {tlv: \"${T}\"}\n", 0, &err), 0);
 }
 
 int main(void)
