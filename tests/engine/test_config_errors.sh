@@ -111,7 +111,7 @@ check "SM-DP key named" grep -q "keys.smdp.key: 'p256/smdp.pem' is no private ke
 "$RSPTEST" list --sut "$RT_SRCDIR/sut/example-card-in-reader.yaml" >"$WORK/tmpl.out" 2>&1
 check "the template's placeholders are a usage error (exit 2)" test $? -eq 2
 check "... naming the first placeholder at file:line:col" \
-  grep -q "example-card-in-reader.yaml:35:11: keys.ecasd.cert: '7F21...' is neither hex .* template placeholder" "$WORK/tmpl.out"
+  grep -q "example-card-in-reader.yaml:36:11: keys.ecasd.cert: '7F21...' is neither hex .* template placeholder" "$WORK/tmpl.out"
 "$RSPTEST" list --sut "$RT_SRCDIR/sut/reference.yaml" >"$WORK/ref.out" 2>&1
 check "the reference SUT still loads" test $? -eq 0
 
