@@ -1,5 +1,6 @@
 /* rt_case — loading, merging and validating YAML test cases; see rt_case.h. */
 #include "engine/rt_case.h"
+#include "engine/rt_expect.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -331,6 +332,10 @@ static int rt_step_check(struct rt_case *c, const struct rt_ynode *st, size_t id
 			return rt_err_set(err, RT_ECONFIG, "%s:%u:%u: %s", st->file,
 					  st->key_lines[i], st->key_cols[i], msg);
 		}
+		/* A misspelt expectation is the case's mistake: refuse it now (rt_expect.h). */
+		if (strcmp(k, "expect") == 0 &&
+		    rt_expect_check(v, strcmp(action, "lua") == 0, err))
+			return RT_ECONFIG;
 	}
 	if (strcmp(action, "include") == 0) {
 		const struct rt_ynode *inc = rt_ynode_get(st, "include");

@@ -514,6 +514,7 @@ void rt_run_case(struct rt_run *run, struct rt_result *r)
 	ctx.datadir = run->opts.datadir;
 	ctx.show_secrets = run->opts.show_secrets;
 	ctx.store = &run->store;
+	ctx.run_dir = run->opts.report_dir;
 	ctx.mem_max = RT_LUA_MEM_DEFAULT;
 	ctx.instr_max = RT_LUA_INSTR_DEFAULT;
 	ctx.timeout = c->timeout;
@@ -567,7 +568,11 @@ void rt_run_case(struct rt_run *run, struct rt_result *r)
 	case RT_LUA_FAIL:
 	case RT_LUA_ERROR:
 		/* A FAIL inside a fixture is a broken precondition, not a verdict on the SUT. */
-		snprintf(why, sizeof(why), "%s%s%s", ex.phase, ex.phase[0] ? ": " : "", lres.message);
+		snprintf(why, sizeof(why), "%s%s%s", ex.phase,
+			 !ex.step && strncmp(ex.phase, "fixture ", 8) == 0 ? " failed: "
+			 : ex.phase[0]				       ? ": "
+								       : "",
+			 lres.message);
 		rt_result_set(r,
 			      lres.outcome == RT_LUA_FAIL && ex.step ? RT_VERDICT_FAIL
 								     : RT_VERDICT_ERROR,

@@ -38,6 +38,9 @@ struct rt_lua_ctx {
 	uint64_t seed;             /* run seed, for the record */
 	int show_secrets;          /* keys may appear in traces */
 	struct rt_kv *store;       /* run-scoped store (rt.case.store), NULL outside a run */
+	const char *run_dir;       /* the run's own directory (report dir), NULL if none:
+				    * the only place a case may make files (rt.card state) */
+	int sandboxed;             /* set by rt_lua_new: a case, not a trusted script */
 	/* limits (sandbox only) */
 	size_t mem_max, mem_used;
 	uint64_t instr_max, instr_count;

@@ -154,6 +154,11 @@ void rt_lua_strict(lua_State *L)
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, rt_lua_strict_newindex);
 	lua_setfield(L, -2, "__newindex");
+	/* Protected: getmetatable(_G) answers false and setmetatable(_G, ...) raises, so a
+	 * case cannot switch strict globals off (the sandbox has no debug library and
+	 * rawset only writes, it never disables the __index check). */
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
 	lua_setmetatable(L, -2);
 	lua_pop(L, 1);
 }
@@ -357,6 +362,7 @@ lua_State *rt_lua_new(struct rt_lua_ctx *ctx, int sandbox, struct rt_err *err)
 
 	ctx->mem_used = 0;
 	ctx->instr_count = 0;
+	ctx->sandboxed = sandbox != 0;
 	if (!sandbox)
 		ctx->mem_max = 0;
 	L = lua_newstate(rt_lua_alloc, ctx);
