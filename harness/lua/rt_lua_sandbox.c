@@ -11,6 +11,7 @@
 #include <lualib.h>
 
 #include "lua/rt_lua_modules.h"
+#include "lua/rt_strpat.h"
 #include "util/rt_time.h"
 
 static const char rt_lua_ctx_key = 'c';    /* registry key: the struct rt_lua_ctx */
@@ -387,6 +388,9 @@ lua_State *rt_lua_new(struct rt_lua_ctx *ctx, int sandbox, struct rt_err *err)
 		lua_pushcfunction(L, rt_lua_load_text);
 		lua_setglobal(L, "load");
 		lua_sethook(L, rt_lua_hook, LUA_MASKCOUNT, RT_LUA_HOOK_EVERY);
+		/* The hook cannot stop a pattern match (a C function) that backtracks for
+		 * hours: string.find/match/gmatch/gsub/rep check the deadline themselves. */
+		rt_strpat_install(L);
 		lua_pushcfunction(L, rt_lua_print_trace);
 		lua_setglobal(L, "print");
 	} else {
