@@ -93,6 +93,7 @@ static int rt_sp_class(int c, int cl)
 	case 'u': r = isupper(c); break;
 	case 'w': r = isalnum(c); break;
 	case 'x': r = isxdigit(c); break;
+	case 'z': r = c == 0; break; /* Lua 5.1's %z, still accepted by 5.4 */
 	default: return cl == c;
 	}
 	if (isupper(cl))
@@ -528,7 +529,7 @@ int rt_strpat_gmatch(lua_State *L)
 	luaL_checkstring(L, 2);
 	init = rt_sp_posrel(luaL_optinteger(L, 3, 1), ls) - 1;
 	if (init > ls)
-		init = ls; /* start after the end: at most an empty match there */
+		init = ls + 1; /* past the end: no match at all, not even an empty one */
 	lua_settop(L, 2);
 	gm = lua_newuserdatauv(L, sizeof(*gm), 0);
 	gm->src = init;
