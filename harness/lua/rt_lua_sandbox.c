@@ -10,6 +10,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "lua/rt_lua_bounded.h"
 #include "lua/rt_lua_modules.h"
 #include "lua/rt_strpat.h"
 #include "util/rt_time.h"
@@ -388,9 +389,11 @@ lua_State *rt_lua_new(struct rt_lua_ctx *ctx, int sandbox, struct rt_err *err)
 		lua_pushcfunction(L, rt_lua_load_text);
 		lua_setglobal(L, "load");
 		lua_sethook(L, rt_lua_hook, LUA_MASKCOUNT, RT_LUA_HOOK_EVERY);
-		/* The hook cannot stop a pattern match (a C function) that backtracks for
-		 * hours: string.find/match/gmatch/gsub/rep check the deadline themselves. */
+		/* The hook cannot stop a C function: pattern matching that backtracks for
+		 * hours, string.rep("", 1e12), table.move over 1e12 slots. Those check the
+		 * deadline themselves or are bounded. */
 		rt_strpat_install(L);
+		rt_lua_bounded_install(L);
 		lua_pushcfunction(L, rt_lua_print_trace);
 		lua_setglobal(L, "print");
 	} else {

@@ -15,7 +15,7 @@
 #include <lauxlib.h>
 
 #include "lua/rt_lua.h"
-#include "util/rt_time.h"
+#include "lua/rt_lua_bounded.h"
 
 #define RT_SP_MAXCAP 32     /* captures per pattern (stock LUA_MAXCAPTURES) */
 #define RT_SP_MAXDEPTH 200  /* nested item matches before "pattern too complex" */
@@ -27,7 +27,7 @@
 struct rt_sp {
 	lua_State *L;
 	struct rt_lua_ctx *ctx; /* NULL outside an rsptest state: no deadline */
-	const char *fname;      /* "find", "match", … for the timeout message */
+	const char *where;      /* "string.find", … for the timeout message */
 	const char *s0, *se, *pe;
 	unsigned budget;        /* steps left before the next deadline check */
 	int depth;              /* nested matches left */
@@ -38,12 +38,12 @@ struct rt_sp {
 	} cap[RT_SP_MAXCAP];
 };
 
-static void rt_sp_init(struct rt_sp *ms, lua_State *L, const char *fname, const char *s,
+static void rt_sp_init(struct rt_sp *ms, lua_State *L, const char *where, const char *s,
 		       size_t ls, const char *p, size_t lp)
 {
 	ms->L = L;
 	ms->ctx = rt_lua_ctx(L);
-	ms->fname = fname;
+	ms->where = where;
 	ms->s0 = s;
 	ms->se = s + ls;
 	ms->pe = p + lp;
@@ -56,18 +56,8 @@ static void rt_sp_init(struct rt_sp *ms, lua_State *L, const char *fname, const 
  * because the hook cannot fire while this C code runs. */
 static void rt_sp_check(struct rt_sp *ms)
 {
-	struct rt_lua_ctx *ctx = ms->ctx;
-
 	ms->budget = RT_STRPAT_CHECK_EVERY;
-	if (!ctx)
-		return;
-	if (ctx->interrupted && *ctx->interrupted)
-		luaL_error(ms->L, "interrupted by signal (inside string.%s)", ms->fname);
-	if (ctx->deadline > 0 && rt_time_s() > ctx->deadline)
-		rt_lua_error(ms->L,
-			     "timeout: case deadline exceeded inside string.%s (the case ran "
-			     "longer than its %.1f s limit)",
-			     ms->fname, ctx->timeout);
+	rt_lua_check_deadline(ms->L, ms->ctx, ms->where);
 }
 
 static inline void rt_sp_tick(struct rt_sp *ms)
@@ -463,7 +453,7 @@ static int rt_sp_find_aux(lua_State *L, int find)
 		p++;
 		lp--;
 	}
-	rt_sp_init(&ms, L, find ? "find" : "match", s, ls, p, lp);
+	rt_sp_init(&ms, L, find ? "string.find" : "string.match", s, ls, p, lp);
 	s1 = s + init;
 	do {
 		ms.level = 0;
@@ -506,7 +496,7 @@ static int rt_sp_gmatch_next(lua_State *L)
 	struct rt_sp ms;
 	const char *src, *e;
 
-	rt_sp_init(&ms, L, "gmatch", s, ls, p, lp);
+	rt_sp_init(&ms, L, "string.gmatch", s, ls, p, lp);
 	for (src = s + gm->src; src <= ms.se; src++) {
 		ms.level = 0;
 		ms.depth = RT_SP_MAXDEPTH;
@@ -618,7 +608,7 @@ int rt_strpat_gsub(lua_State *L)
 		lp--;
 	}
 	luaL_buffinit(L, &b);
-	rt_sp_init(&ms, L, "gsub", src, ls, p, lp);
+	rt_sp_init(&ms, L, "string.gsub", src, ls, p, lp);
 	while (n < max) {
 		ms.level = 0;
 		ms.depth = RT_SP_MAXDEPTH;

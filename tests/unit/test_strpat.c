@@ -467,6 +467,67 @@ static void test_rep(void **state)
 	}
 }
 
+/* table.move (rt_lua_bounded): the chunked version moves exactly what stock moves,
+ * overlapping either way and across tables, with stock's errors. */
+static const char move_lua[] =
+	"local out = {}\n"
+	"local function sig(t, lo, hi)\n"
+	"  local h, c = 0, 0\n"
+	"  for i = lo, hi do local v = rawget(t, i); if v then h = (h * 31 + v * (i % 7 + 1)) % 1000000007; c = c + 1 end end\n"
+	"  return h .. '/' .. c\n"
+	"end\n"
+	"local function fill(n) local t = {} for i = 1, n do t[i] = i end return t end\n"
+	"local N = 200000\n"
+	"local cases = {\n"
+	"  { 1, N, 50001 }, { 50001, N, 1 }, { 1, N, N + 1 }, { 2, N, 1 }, { 1, N - 1, 2 },\n"
+	"  { 1, N, 1 }, { 70000, 70000 + 65535, 70001 }, { 1, 65537, 3 }, { 5, 4, 1 },\n"
+	"  { -100000, 100000, 1 }, { 1, N, -300000 },\n"
+	"}\n"
+	"for _, c in ipairs(cases) do\n"
+	"  local a = fill(N)\n"
+	"  local ok, r = pcall(table.move, a, c[1], c[2], c[3])\n"
+	"  out[#out + 1] = tostring(ok) .. ':' .. tostring(r == a) .. ':' .. sig(a, -400000, 2 * N + 2)\n"
+	"  local b = {}\n"
+	"  ok = pcall(table.move, fill(N), c[1], c[2], c[3], b)\n"
+	"  out[#out + 1] = tostring(ok) .. ':' .. sig(b, -400000, 2 * N + 2)\n"
+	"end\n"
+	"local log = {}\n"
+	"local src = setmetatable({}, { __index = function(_, k) return k * 2 end })\n"
+	"local dst = setmetatable({}, { __newindex = function(t, k, v) log[#log + 1] = k; rawset(t, k, v) end })\n"
+	"table.move(src, 1, 70000, 10, dst)\n"
+	"out[#out + 1] = #log .. ':' .. log[1] .. ':' .. log[#log] .. ':' .. sig(dst, 1, 70010)\n"
+	"for _, args in ipairs{ { {}, 1, math.maxinteger, 2 }, { {}, -5, math.maxinteger, 2 },\n"
+	"    { {}, 1, 1e6, math.maxinteger }, { {}, 1, 1e6, 2, 5 }, { 7, 1, 1e6, 2 }, { {}, 'x', 1, 1 } } do\n"
+	"  out[#out + 1] = select(2, pcall(table.move, table.unpack(args, 1, 5)))\n"
+	"end\n"
+	"return table.concat(out, '\\n')\n";
+
+static void test_table_move(void **state)
+{
+	char a[8192];
+	const char *b;
+
+	(void)state;
+	if (luaL_dostring(stock, move_lua) != LUA_OK)
+		fail_msg("stock: %s", lua_tostring(stock, -1));
+	snprintf(a, sizeof(a), "%s", lua_tostring(stock, -1));
+	lua_settop(stock, 0);
+	if (luaL_dostring(ours, move_lua) != LUA_OK)
+		fail_msg("ours: %s", lua_tostring(ours, -1));
+	b = lua_tostring(ours, -1);
+	if (strcmp(a, b) != 0) {
+		size_t i = 0, line = 1;
+
+		for (; a[i] && a[i] == b[i]; i++)
+			line += a[i] == '\n';
+		while (i > 0 && a[i - 1] != '\n')
+			i--;
+		fail_msg("table.move differs from line %zu:\n  stock: %.*s\n  ours:  %.*s", line,
+			 (int)strcspn(a + i, "\n"), a + i, (int)strcspn(b + i, "\n"), b + i);
+	}
+	lua_settop(ours, 0);
+}
+
 /* The point of rt_strpat: a match that would backtrack for hours ends at the deadline,
  * through every entry point, with the timeout message. */
 static void test_deadline(void **state)
@@ -480,6 +541,8 @@ static void test_deadline(void **state)
 		{ "return string.gsub(('a'):rep(30), ('a-'):rep(30) .. 'b', '')", "string.gsub" },
 		/* Quadratic, not exponential: 60000 starts, each scanning to the end. */
 		{ "return string.find(('('):rep(60000), '%b()')", "string.find" },
+		/* Moving nils allocates nothing: stock runs for hours (rt_lua_bounded). */
+		{ "return table.move({}, 1, 1e12, 2)", "table.move" },
 	};
 	size_t i;
 
@@ -514,6 +577,7 @@ int main(void)
 		cmocka_unit_test(test_handpicked),
 		cmocka_unit_test(test_generated),
 		cmocka_unit_test(test_rep),
+		cmocka_unit_test(test_table_move),
 		cmocka_unit_test(test_deadline),
 	};
 
