@@ -10,7 +10,9 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "lua/rt_lua_bounded.h"
 #include "lua/rt_lua_modules.h"
+#include "lua/rt_strpat.h"
 #include "util/rt_time.h"
 
 static const char rt_lua_ctx_key = 'c';    /* registry key: the struct rt_lua_ctx */
@@ -393,6 +395,11 @@ lua_State *rt_lua_new(struct rt_lua_ctx *ctx, int sandbox, struct rt_err *err)
 		lua_pushcfunction(L, rt_lua_load_text);
 		lua_setglobal(L, "load");
 		lua_sethook(L, rt_lua_hook, LUA_MASKCOUNT, RT_LUA_HOOK_EVERY);
+		/* The hook cannot stop a C function: pattern matching that backtracks for
+		 * hours, string.rep("", 1e12), table.move over 1e12 slots. Those check the
+		 * deadline themselves or are bounded. */
+		rt_strpat_install(L);
+		rt_lua_bounded_install(L);
 		lua_pushcfunction(L, rt_lua_print_trace);
 		lua_setglobal(L, "print");
 	} else {
