@@ -13,6 +13,8 @@ PKGS=(
   pcscd vsmartcard-vpcd iproute2 util-linux procps
   # independent cross-checks in tests
   python3 python3-cryptography
+  # test PKI generation (certs/make-test-pki.sh, engine.certs): hex dumps
+  xxd
 )
 
 missing=()
