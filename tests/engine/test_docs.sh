@@ -9,7 +9,7 @@ cd "$RT_SRCDIR"
 # docs/spec-notes.md is generated from docs/spec-notes/ (scripts/merge-spec-notes.py)
 # and quotes other projects' paths (pysim's tests/...) on purpose: only its place in
 # the README's list is checked here.
-docs=(README.md docs/*.md bench/README.md reports/README.md)
+docs=(README.md docs/*.md bench/README.md reports/README.md certs/README.md tests/vectors/*/README.md)
 checked=()
 for f in "${docs[@]}"; do [ "$f" = docs/spec-notes.md ] || checked+=("$f"); done
 
