@@ -2,7 +2,7 @@
 -- verbs: CreateISDP, EnableProfile, DisableProfile, DeleteProfile, SetFallBackAttribute,
 -- SetEmergencyProfileAttribute, eUICCCapabilityAudit (GET DATA BF30 / GET STATUS), UpdateSMSRAddressingParameters,
 -- MasterDelete, and the notifications (confirmation, expectation, the retries that end
--- in a roll-back). Encodings: ../shared/spec/sgp02-facts.md §4.1, §5.2-§5.5; open points
+-- in a roll-back). Encodings: docs/sgp02-facts.md §4.1, §5.2-§5.5; open points
 -- and choices: docs/spec-notes.md, ES5 (part docs/spec-notes/60-es5.md).
 --
 -- Every command travels as an SCP80 remote command script to TAR 000001 through
