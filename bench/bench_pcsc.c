@@ -194,7 +194,7 @@ static int bench_uint(const char *s, unsigned *out)
 
 int main(int argc, char **argv)
 {
-	struct rt_card_pcsc_opts opts = { 10000, 0 };
+	struct rt_card_pcsc_opts opts = { 10000, 0, NULL };
 	struct rt_err err = { 0, "" };
 	const char *reader = NULL;
 	unsigned iters = 5000, block = 250, nblocks, k;

@@ -1,8 +1,8 @@
 /* bench_scp03t — SCP03t wrap throughput for a 64 KiB Profile Package, beside the same
  * process's raw OpenSSL EVP throughput for the two primitives it is made of.
  *
- * The package is the TS.48 test profile SAIP2.3_NoBERTLV.der (tests/vectors/ts48, else
- * /work/shared/data/ts48), repeated or cut to 64 KiB. One figure is
+ * The package is the TS.48 test profile SAIP2.3_NoBERTLV.der (tests/vectors/ts48),
+ * repeated or cut to 64 KiB. One figure is
  * rt_scp03t_host_segment at SL 33 (AES-128: counter ICV, CBC encryption with 80 00
  * padding, C-MAC chaining, TLV framing, per 1024-byte segment and per 255-byte segment).
  * The baseline is AES-128-CBC encryption and AES-CMAC each run once over the whole 64
@@ -33,8 +33,7 @@ static double now(void)
 
 static int load_package(uint8_t *pkg, const char **from)
 {
-	static const char *paths[] = { RT_SRCDIR "/tests/vectors/ts48/SAIP2.3_NoBERTLV.der",
-				       "/work/shared/data/ts48/SAIP2.3_NoBERTLV.der" };
+	static const char *paths[] = { RT_SRCDIR "/tests/vectors/ts48/SAIP2.3_NoBERTLV.der" };
 	static uint8_t file[1 << 20];
 	size_t i, n = 0, off;
 

@@ -2,7 +2,7 @@
 -- verbs: CreateISDP, EnableProfile, DisableProfile, DeleteProfile, SetFallBackAttribute,
 -- SetEmergencyProfileAttribute, eUICCCapabilityAudit (GET DATA BF30 / GET STATUS), UpdateSMSRAddressingParameters,
 -- MasterDelete, and the notifications (confirmation, expectation, the retries that end
--- in a roll-back). Encodings: ../shared/spec/sgp02-facts.md §4.1, §5.2-§5.5; open points
+-- in a roll-back). Encodings: docs/sgp02-facts.md §4.1, §5.2-§5.5; open points
 -- and choices: docs/spec-notes.md, ES5 (part docs/spec-notes/60-es5.md).
 --
 -- Every command travels as an SCP80 remote command script to TAR 000001 through
@@ -186,27 +186,48 @@ local function base_aid()
   return b
 end
 
--- Puts the run's base profile back: enabled with the fall-back attribute.
+-- Puts the run's base profile back: enabled with the fall-back attribute. Checks every
+-- status word and the state it ends in: -> true, or false and why (a broken precondition,
+-- never a verdict on the card: the caller raises an ERROR).
 local function restore_base()
   local b = base_aid()
-  if not b then return end
+  if not b then return true end
   local st, fb = status_of(b)
-  if st == nil then return end
+  if st == nil then
+    return false, ("the base profile %s is not on the card (GET STATUS)"):format(hex.encode(b))
+  end
+  local function swtxt(r) return r.sw and ("%04X"):format(r.sw) or "nothing" end
   if st ~= 0x3F then
     local c = capdu(0x80, 0xE2, 0x88, 0x00, dgi.encode(0x3A03, aid_value(b)), false)
-    smsr.send_script({ tar = sgp02.vars.TAR_ISD_R, commands = { hex.encode(c) } })
+    local r = smsr.send_script({ tar = sgp02.vars.TAR_ISD_R, commands = { hex.encode(c) } })
+    if r.sw ~= 0x9000 then
+      return false, ("EnableProfile of the base profile %s (state %02X) answered %s"):format(
+        hex.encode(b), st, swtxt(r))
+    end
   end
   if not fb then
     local c = capdu(0x80, 0xE2, 0x88, 0x00, dgi.encode(0x3A05, aid_value(b)), false)
-    smsr.send_script({ tar = sgp02.vars.TAR_ISD_R, commands = { hex.encode(c) } })
+    local r = smsr.send_script({ tar = sgp02.vars.TAR_ISD_R, commands = { hex.encode(c) } })
+    if r.sw ~= 0x9000 then
+      return false, ("SetFallBackAttribute of the base profile %s answered %s"):format(
+        hex.encode(b), swtxt(r))
+    end
   end
   M.confirm_all()
+  st, fb = status_of(b)
+  if st ~= 0x3F or not fb then
+    return false, ("the base profile %s is %s%s after restoring it (expected enabled, 3F, with "
+      .. "the fall-back attribute)"):format(hex.encode(b), st and ("%02X"):format(st) or "absent",
+      fb and "" or " without the fall-back attribute")
+  end
+  return true
 end
 
 local function cleanup()
   M.confirm_all()
-  restore_base()
   local problems = {}
+  local ok, why = restore_base()
+  if not ok then problems[#problems + 1] = why end
   for aid in pairs(created) do
     local c = capdu(0x80, 0xE4, 0x00, 0x40, aid_value(aid), true)
     local r = smsr.send_script({ tar = sgp02.vars.TAR_ISD_R, commands = { hex.encode(c) } })
@@ -619,33 +640,123 @@ function M.pol1(rules)
   return ("%02X"):format(v)
 end
 
+-- ISD-Ps this harness makes: the ISD-P AID prefix, a TAR 00 xx yy with xx >= 1
+-- (fresh_tar) or the base profile's 00 00 EE, then 00. Only these are swept as leftovers;
+-- an ISD-P with any other AID (a vendor's provisioning profile) is never touched.
+local BASE_TAR = "\0\0\xEE"
+local function harness_made(aid)
+  local pfx = hex.decode(M.ISDP_AID_PREFIX)
+  if #aid ~= #pfx + 4 or aid:sub(1, #pfx) ~= pfx then return false end
+  local t = aid:sub(#pfx + 1)
+  return t:byte(1) == 0 and t:byte(4) == 0 and (t:byte(2) >= 1 or t:sub(1, 3) == BASE_TAR)
+end
+
+-- Deletes one leftover ISD-P (MasterDelete when POL1 forbids DELETE) -> nil or why not.
+local function delete_leftover(aid, state)
+  local c = capdu(0x80, 0xE4, 0x00, 0x40, aid_value(aid), true)
+  local r = smsr.send_script({ tar = sgp02.vars.TAR_ISD_R, commands = { hex.encode(c) } })
+  if r.sw == 0x69E1 then r = M.master_delete({ aid = hex.encode(aid) }) end
+  M.confirm_all()
+  if r.sw == 0x9000 or r.sw == 0x6A88 then return nil end
+  return ("ISD-P %s (state %s): DELETE answered %s"):format(hex.encode(aid),
+    state and ("%02X"):format(state) or "?", r.sw and ("%04X"):format(r.sw) or "nothing")
+end
+
+-- The suite's starting point, once per run before the base profile is used: a case killed
+-- before its clean-up (or a card that keeps state across runs) may have left ISD-Ps of this
+-- harness on the card, filling its memory or holding attributes. Those not enabled are
+-- deleted now; an enabled one is returned, to delete once the base profile is enabled
+-- again. Raises, naming the state, when a leftover cannot be removed.
+local function sweep_leftovers()
+  if case.store("es5.swept") then return {} end
+  M.confirm_all()
+  local a = M.audit({ resources = false })
+  local base = hex.decode(M.ISDP_AID_PREFIX) .. BASE_TAR .. "\0"
+  local list = {}
+  for aidh, p in pairs(a.profiles or {}) do
+    local aid = hex.decode(aidh)
+    if aid ~= base and harness_made(aid) then list[#list + 1] = { aid = aid, state = p.state } end
+  end
+  table.sort(list, function(x, y) return x.aid < y.aid end)
+  local later, problems = {}, {}
+  for _, l in ipairs(list) do
+    if l.state == 0x3F then
+      later[#later + 1] = l
+    else
+      problems[#problems + 1] = delete_leftover(l.aid, l.state)
+    end
+  end
+  if #problems > 0 then
+    error("the card holds state left by an earlier run that blocks the suite's starting point: "
+      .. table.concat(problems, "; "), 0)
+  end
+  return later
+end
+
+local function sweep_enabled(later)
+  local problems = {}
+  for _, l in ipairs(later) do problems[#problems + 1] = delete_leftover(l.aid, l.state) end
+  if #problems > 0 then
+    error("the card holds state left by an earlier run that blocks the suite's starting point: "
+      .. table.concat(problems, "; "), 0)
+  end
+  case.store("es5.swept", "1")
+end
+
+-- Restores the base profile or raises with the reason.
+local function restore_base_or_raise()
+  local ok, why = restore_base()
+  if not ok then error("base profile: " .. why, 0) end
+end
+
 -- The run's base profile: downloaded once per run (its AID in rt.case.store), enabled and
 -- holding the fall-back attribute, like the provisioning profile every M2M eUICC ships
--- with (SGP.02 3.16). Returns its AID (hex). Never deleted by a case.
+-- with (SGP.02 3.16). Returns its AID (hex). Never deleted by a case. Every step is checked:
+-- what cannot be established is raised (the fixture's ERROR, never a FAIL of the card).
 function M.base_profile()
+  local later = sweep_leftovers()
   local b = base_aid()
   if b and status_of(b) then
-    restore_base()
+    restore_base_or_raise()
+    sweep_enabled(later)
     return hex.encode(b)
   end
   M.confirm_all()
-  local tar = "\0\0\xEE"
-  local aid = hex.decode(M.ISDP_AID_PREFIX) .. tar .. "\0"
-  if status_of(aid) then
-    -- left by an earlier run on a card that keeps its state: adopt it
+  local aid = hex.decode(M.ISDP_AID_PREFIX) .. BASE_TAR .. "\0"
+  local st = status_of(aid)
+  if st == 0x1F or st == 0x3F then
+    -- a complete profile left by an earlier run on a card that keeps its state: adopt it
     case.store("es5.base_aid", aid)
-    restore_base()
+    restore_base_or_raise()
+    sweep_enabled(later)
     return hex.encode(aid)
+  elseif st then
+    -- SELECTABLE (07) / PERSONALIZED (0F): an earlier attempt stopped half-way (no
+    -- profile in it); adopting it would make every later case misjudge the card.
+    local why = delete_leftover(aid, st)
+    if why then error("base profile: a half-made base ISD-P cannot be removed: " .. why, 0) end
   end
   local smdp = require("smdp")
+  -- On failure the half-made ISD-P is deleted again, so the next case starts clean.
+  local function abandon(msg)
+    delete_leftover(aid, nil)
+    error("base profile: " .. msg, 0)
+  end
   local c = M.create_isdp({ aid = hex.encode(aid), memory = 65535, cleanup = false })
-  if c.sw ~= 0x9000 then error(("precondition: base profile CreateISDP answered %04X"):format(c.sw or 0), 0) end
+  if c.sw ~= 0x9000 then
+    error(("base profile: CreateISDP answered %s"):format(c.sw and ("%04X"):format(c.sw) or
+      "nothing"), 0)
+  end
   local k = smdp.establish_keyset({ aid = c.aid, tar = c.tar })
-  if k.stage ~= "done" then error("precondition: base profile key establishment: " .. tostring(k.stage), 0) end
+  if k.stage ~= "done" then abandon("ES8 key establishment stopped at " .. tostring(k.stage)) end
   local d = smdp.download_profile({ aid = c.aid, tar = c.tar })
-  if not d.installed then error("precondition: base profile download failed", 0) end
+  if not d.installed then
+    abandon(("profile download failed (status %s, %s)"):format(tostring(d.euicc_status),
+      tostring(d.error_tag)))
+  end
   case.store("es5.base_aid", aid)
-  restore_base()
+  restore_base_or_raise()
+  sweep_enabled(later)
   return hex.encode(aid)
 end
 

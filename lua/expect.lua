@@ -32,8 +32,29 @@ local function show(v)
   return tostring(v)
 end
 
--- register(name, fn): fn(result, expected) -> true | false, message
+-- register(name, fn): fn(result, expected) -> true | false, message. A new matcher's
+-- name (and its sub-keys) must also be declared in harness/engine/rt_expect.c, where
+-- cases are checked for misspelt keys when they load (unit.expect_keys checks both).
 function M.register(name, fn) matchers[name] = fn end
+
+-- names() -> sorted list of the matcher names (for unit.expect_keys).
+function M.names()
+  local t = {}
+  for k in pairs(matchers) do t[#t + 1] = k end
+  table.sort(t)
+  return t
+end
+
+-- Refuses a sub-key a matcher does not take (a typo such as lenn); the loader already
+-- refuses these in YAML (rt_expect.c), this catches tables built in Lua.
+local function subkeys(what, want, allowed)
+  if type(want) ~= "table" then return end
+  for k in pairs(want) do
+    if not allowed[k] then
+      error(("expect %s: unknown key '%s'"):format(what, tostring(k)), 0)
+    end
+  end
+end
 
 -- sw: "9000", "61XX", 9000, or a list of those (any matches).
 matchers.sw = function(r, want)
@@ -74,6 +95,7 @@ end
 
 -- tlv: {tag="5A", len=16, value="…"}: the data holds this TLV at top level.
 matchers.tlv = function(r, want)
+  subkeys("tlv", want, { tag = true, len = true, value = true })
   local tagb = normhex(want.tag)
   if not tagb then error("expect tlv: needs tag: hex", 0) end
   local tag = 0

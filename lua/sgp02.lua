@@ -1,7 +1,7 @@
 -- sgp02 — SGP.02 constants as data, shared by the step library and test cases.
 --
 -- AIDs: SGP.02 Annex H (as quoted by osmocom/pysim euicc.py and bagyenda/njiwa; see
--- ../shared/spec/sgp02-facts.md §4.1). TAR of the ISD-R: AID bytes 13–15 (TS 101 220
+-- docs/sgp02-facts.md §4.1). TAR of the ISD-R: AID bytes 13–15 (TS 101 220
 -- convention, facts §1.10). Values are hex strings because that is how test cases
 -- write them; steps decode them with bytes.hexarg.
 local M = {}

@@ -15,6 +15,12 @@ PKGS=(
   pcscd vsmartcard-vpcd iproute2 util-linux procps
   # independent cross-checks in tests
   python3 python3-cryptography
+  # engine.cli_habits: an independent JUnit reader checks our reports
+  python3-junitparser
+  # test PKI generation (certs/make-test-pki.sh, engine.certs): hex dumps
+  xxd
+  # tests/fresh-root/run.sh: a minimal Debian 12 root, the committed tree copied in
+  debootstrap git
 )
 
 missing=()

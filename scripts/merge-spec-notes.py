@@ -9,7 +9,7 @@ root = pathlib.Path(__file__).resolve().parent.parent
 parts = sorted((root / "docs" / "spec-notes").glob("*.md"))
 out = [
     "# Spec notes\n",
-    "What rsptest looked up where `../shared/spec/sgp02-facts.md` left a fact open or",
+    "What rsptest looked up where `docs/sgp02-facts.md` left a fact open or",
     "sources disagreed: what was found, where, and what the code does. Where a point stays",
     "open the behaviour is a named option a SUT description can set (`rsptest options`;",
     "docs/sut-config.md). Confidence tags as in the facts file: [V] checked against",

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/rt_cmd.h"
+#include "cli/rt_run_habits.h"
 #include "engine/rt_case.h"
 #include "engine/rt_junit.h"
 #include "engine/rt_run.h"
@@ -35,15 +36,26 @@ static void rt_run_usage(FILE *f)
 		"  -k EXPR           select cases whose id, folder, file or keywords contain the\n"
 		"                    words of EXPR, combined with not/and/or and parentheses\n"
 		"  -x, --exitfirst   stop after the first FAIL or ERROR (the rest: skipped)\n"
+		"  --maxfail N       stop after N FAIL or ERROR verdicts\n"
+		"  --lf              rerun only the cases that failed or errored last time\n"
+		"                    (REPORT_DIR/.lastfailed; all when none did)\n"
+		"  --collect-only    print the selected cases and exit (5 when none)\n"
+		"  -j N              N cases at a time, each worker its own card and Lua state:\n"
+		"                    in-process reference cards (loop) and card-less SUTs only;\n"
+		"                    a PC/SC reader always runs serially\n"
+		"  -q                quiet: no header, no PASS lines\n"
+		"  --durations N     print the N slowest cases (0: all)\n"
 		"  --junit FILE      JUnit XML report (default: REPORT_DIR/junit.xml)\n"
-		"  --report-dir DIR  where reports and traces go (default: reports)\n"
+		"  --report-dir DIR  where reports and traces go (default: reports); the last\n"
+		"                    run's junit.xml and traces move to DIR/.previous\n"
 		"  -v, --verbose     print every exchange with the SUT as it happens\n"
 		"  --seed N          seed for the per-case random generators (default: random,\n"
 		"                    printed in the header and the report)\n"
 		"  --show-secrets    let keys appear in traces (default: redacted)\n"
 		"  -h, --help        this help\n\n"
 		"exit status: 0 nothing failed, 1 a case failed or errored, 2 usage or\n"
-		"configuration error (bad YAML, unknown option, unreadable SUT), 130 interrupted\n");
+		"configuration error (bad YAML, unknown option, unreadable SUT), 5 no case\n"
+		"selected (no report written), 130 interrupted\n");
 }
 
 int rt_cmd_run(int argc, char **argv)
@@ -51,7 +63,14 @@ int rt_cmd_run(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "sut", required_argument, NULL, 's' },
 		{ "exitfirst", no_argument, NULL, 'x' },
-		{ "junit", required_argument, NULL, 'j' },
+		{ "junit", required_argument, NULL, 'J' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "lf", no_argument, NULL, RT_OPT_LF },
+		{ "last-failed", no_argument, NULL, RT_OPT_LF },
+		{ "maxfail", required_argument, NULL, RT_OPT_MAXFAIL },
+		{ "durations", required_argument, NULL, RT_OPT_DURATIONS },
+		{ "collect-only", no_argument, NULL, RT_OPT_COLLECT },
 		{ "report-dir", required_argument, NULL, 'r' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "seed", required_argument, NULL, 'S' },
@@ -68,15 +87,22 @@ int rt_cmd_run(int argc, char **argv)
 	struct rt_run run;
 	struct rt_err err = { 0 };
 	struct sigaction sa;
+	struct rt_run_habits habits;
 	uint64_t seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 16);
 	int opt, rc = RT_EXIT_USAGE, verbose = 0, exitfirst = 0, secrets = 0;
 
 	memset(&sut, 0, sizeof(sut));
 	memset(&run, 0, sizeof(run));
+	rt_run_habits_init(&habits);
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "k:xvh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "k:xvhqj:", longopts, NULL)) != -1) {
 		char *end;
+		int h = rt_run_habits_opt(&habits, opt, optarg);
 
+		if (h < 0)
+			return RT_EXIT_USAGE;
+		if (h > 0)
+			continue;
 		switch (opt) {
 		case 's':
 			sut_spec = optarg;
@@ -87,7 +113,7 @@ int rt_cmd_run(int argc, char **argv)
 		case 'x':
 			exitfirst = 1;
 			break;
-		case 'j':
+		case 'J':
 			junit = optarg;
 			break;
 		case 'r':
@@ -132,6 +158,24 @@ int rt_cmd_run(int argc, char **argv)
 		snprintf(junit_default, sizeof(junit_default), "%s/junit.xml", report_dir);
 		junit = junit_default;
 	}
+	rt_run_habits_apply(&habits, report_dir, &run.opts);
+	if (habits.collect_only) {
+		rc = rt_run_habits_collect(&cases, sel, &run.opts);
+		goto out;
+	}
+	/* As pytest (exit 5): an empty selection is not a green run, and the last
+	 * report stays as it was. */
+	if (rt_run_habits_count(&cases, sel, &run.opts) == 0) {
+		fprintf(stderr, "rsptest run: no case selected (%zu loaded%s%s%s); %s left as it was\n",
+			cases.n, kexpr ? ", -k " : "", kexpr ? kexpr : "",
+			habits.lf_active ? ", --lf" : "", junit);
+		rc = RT_EXIT_NOTESTS;
+		goto out;
+	}
+	if (rt_run_habits_rotate(report_dir) != 0) {
+		rc = RT_EXIT_USAGE;
+		goto out;
+	}
 	/* SIGINT/SIGTERM end the current case and skip the rest; the reports are still
 	 * written. A second signal kills the run at once (SA_RESETHAND). */
 	memset(&sa, 0, sizeof(sa));
@@ -154,6 +198,7 @@ int rt_cmd_run(int argc, char **argv)
 	run.sut = &sut;
 	run.cases = &cases;
 	rt_run_execute(&run);
+	rt_run_habits_after(&habits, &run, report_dir);
 	if (rt_junit_write(&run, junit, &err))
 		fprintf(stderr, "rsptest run: cannot write the JUnit report: %s\n", err.msg);
 	else
@@ -164,6 +209,8 @@ int rt_cmd_run(int argc, char **argv)
 	fflush(stdout);
 	if (rt_run_interrupted)
 		rc = RT_EXIT_INTERRUPTED;
+	else if (run.card_never)
+		rc = RT_EXIT_USAGE; /* the SUT's card was never there: a setup problem */
 	else if (err.code)
 		rc = RT_EXIT_USAGE;
 	else
@@ -173,5 +220,6 @@ out:
 	rt_caselist_free(&cases);
 	rt_sut_free(&sut);
 	rt_select_free(sel);
+	rt_run_habits_free(&habits);
 	return rc;
 }

@@ -30,7 +30,7 @@ static void rt_usage(FILE *f)
 	for (s = rt_subcommands; s->name; s++)
 		fprintf(f, "  %-6s %s\n", s->name, s->summary);
 	fprintf(f, "\nexit status: 0 nothing failed, 1 a case failed or errored, 2 usage or "
-		   "configuration error, 130 interrupted\n");
+		   "configuration error, 5 no case selected, 130 interrupted\n");
 }
 
 int main(int argc, char **argv)

@@ -2,7 +2,7 @@
  *
  * Each subcommand takes argv with argv[0] = its own name and returns the process exit
  * status: 0 nothing failed, 1 something failed or errored, 2 usage or configuration
- * error, 130 interrupted. */
+ * error, 5 no case selected (`run`, as pytest), 130 interrupted. */
 #ifndef RT_CMD_H
 #define RT_CMD_H
 
@@ -14,6 +14,7 @@
 #define RT_EXIT_OK 0
 #define RT_EXIT_FAILED 1
 #define RT_EXIT_USAGE 2
+#define RT_EXIT_NOTESTS 5
 #define RT_EXIT_INTERRUPTED 130
 
 int rt_cmd_run(int argc, char **argv);

@@ -79,7 +79,7 @@ int rt_eid_from_digits(const char *digits, uint8_t eid[RT_EID_LEN], struct rt_er
 int rt_eid_validate(const uint8_t *eid, size_t len, struct rt_err *err)
 {
 	char d[RT_EID_DIGITS + 1];
-	unsigned r;
+	unsigned r, cd;
 	int rc;
 
 	if (!eid || len != RT_EID_LEN)
@@ -90,12 +90,21 @@ int rt_eid_validate(const uint8_t *eid, size_t len, struct rt_err *err)
 		return rc;
 	if (memcmp(d, rt_eid_prefix, sizeof(rt_eid_prefix)) != 0)
 		return rt_err_set(err, RT_EPROTO, "EID %s does not start with 89", d);
-	/* SGP.29 10 (ISO 7064 MOD 97-10): valid iff the 32-digit number mod 97 is 1. */
+	/* SGP.29 10 (ISO 7064 MOD 97-10): the number mod 97 must be 1 ... */
 	r = rt_eid_mod97(d, RT_EID_DIGITS);
 	if (r != 1)
 		return rt_err_set(err, RT_EPROTO,
 				  "EID %s: check digits %c%c wrong (number mod 97 = %u, must be 1)", d,
 				  d[30], d[31], r);
+	/* ... and the check digits must be the value the rule computes, 98 - (body00 mod 97),
+	 * which is always 02..98. 00, 01 and 99 also give mod 97 = 1 (they alias 97, 98 and
+	 * 02) but no conforming EUM issues them. */
+	cd = (unsigned)(d[30] - '0') * 10 + (unsigned)(d[31] - '0');
+	if (cd < 2 || cd > 98)
+		return rt_err_set(err, RT_EPROTO,
+				  "EID %s: check digits %02u out of range (SGP.29 computes 02..98, "
+				  "here %02u)",
+				  d, cd, cd < 2 ? cd + 97 : cd - 97);
 	return 0;
 }
 

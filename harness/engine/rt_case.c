@@ -1,5 +1,6 @@
 /* rt_case — loading, merging and validating YAML test cases; see rt_case.h. */
 #include "engine/rt_case.h"
+#include "engine/rt_expect.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -7,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "engine/rt_casetree.h"
 
 #define RT_INCLUDE_DEPTH 8
 #define RT_CASE_MAX_FILES 100000
@@ -329,6 +332,10 @@ static int rt_step_check(struct rt_case *c, const struct rt_ynode *st, size_t id
 			return rt_err_set(err, RT_ECONFIG, "%s:%u:%u: %s", st->file,
 					  st->key_lines[i], st->key_cols[i], msg);
 		}
+		/* A misspelt expectation is the case's mistake: refuse it now (rt_expect.h). */
+		if (strcmp(k, "expect") == 0 &&
+		    rt_expect_check(v, strcmp(action, "lua") == 0, err))
+			return RT_ECONFIG;
 	}
 	if (strcmp(action, "include") == 0) {
 		const struct rt_ynode *inc = rt_ynode_get(st, "include");
@@ -543,14 +550,20 @@ int rt_case_load_file(const char *path, const char *root, struct rt_case **out, 
 {
 	struct rt_case *c;
 	struct rt_ynode *own = NULL;
-	int rc;
+	char abspath[4096], absroot[4096];
+	int rc, tree;
 
 	*out = NULL;
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return rt_err_set(err, RT_ENOMEM, "out of memory");
+	/* The defaults chain (and, in a testcases/ tree, the suite) come from the canonical
+	 * path, so a case is the same whatever path selected it (rt_casetree.h). */
+	tree = rt_casetree_resolve(path, root, abspath, sizeof(abspath), absroot,
+				   sizeof(absroot)) == 0;
 	c->file = strdup(path);
-	c->suite = rt_case_suite(path, root);
+	c->suite = tree && rt_casetree_in_testcases(abspath) ? rt_case_suite(abspath, absroot)
+							      : rt_case_suite(path, root);
 	if (!c->file || !c->suite) {
 		rc = rt_err_set(err, RT_ENOMEM, "out of memory");
 		goto out;
@@ -568,7 +581,8 @@ int rt_case_load_file(const char *path, const char *root, struct rt_case **out, 
 		rc = RT_ENOMEM;
 		goto out;
 	}
-	rc = rt_case_defaults(c, path, root, c->root, err);
+	rc = tree ? rt_case_defaults(c, abspath, absroot, c->root, err)
+		  : rt_case_defaults(c, path, root, c->root, err);
 	if (!rc)
 		rc = rt_case_merge(c->root, own);
 	if (!rc)

@@ -48,29 +48,63 @@ static int rt_junit_counts_attrs(xmlTextWriterPtr w, const struct rt_junit_count
 	return rc;
 }
 
-static int rt_junit_property(xmlTextWriterPtr w, const char *name, const char *value)
+/* Length of the valid UTF-8 sequence at p that XML 1.0 allows (§2.2 Char), or 0. */
+static size_t rt_junit_utf8(const unsigned char *p)
 {
-	int rc = 0;
+	unsigned long cp;
+	size_t n, i;
 
-	rc |= xmlTextWriterStartElement(w, X("property")) < 0;
-	rc |= xmlTextWriterWriteAttribute(w, X("name"), X(name)) < 0;
-	rc |= xmlTextWriterWriteAttribute(w, X("value"), X(value)) < 0;
-	rc |= xmlTextWriterEndElement(w) < 0;
-	return rc;
+	if (p[0] < 0x80)
+		return p[0] >= 0x20 || p[0] == '\n' || p[0] == '\t' || p[0] == '\r' ? 1 : 0;
+	if (p[0] >= 0xC2 && p[0] <= 0xDF) {
+		n = 2;
+		cp = p[0] & 0x1Fu;
+	} else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+		n = 3;
+		cp = p[0] & 0x0Fu;
+	} else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+		n = 4;
+		cp = p[0] & 0x07u;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0; /* also stops at the terminating NUL */
+		cp = (cp << 6) | (p[i] & 0x3Fu);
+	}
+	/* overlong forms, UTF-16 surrogates, beyond Unicode, and U+FFFE/U+FFFF */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || (cp >= 0xD800 && cp <= 0xDFFF) ||
+	    cp > 0x10FFFF || cp == 0xFFFE || cp == 0xFFFF)
+		return 0;
+	return n;
 }
 
-/* XML 1.0 forbids most control characters even escaped; evidence is ASCII hex, but
- * a message may quote SUT bytes. Replace them so the report stays well-formed. */
+/* The report must be well-formed whatever a SUT answered or a case file holds: a
+ * message may quote card bytes, a Lua error may carry binary. Bytes that are not valid
+ * UTF-8 or are characters XML 1.0 forbids even escaped (C0 controls but tab/LF/CR,
+ * U+FFFE/U+FFFF) become a visible \xNN; libxml2 escapes <, & and quotes. */
 static char *rt_junit_clean(const char *s)
 {
-	char *out = strdup(s ? s : "");
-	unsigned char *p;
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t len = strlen((const char *)p), o = 0, n;
+	char *out = malloc(4 * len + 1);
 
 	if (!out)
 		return NULL;
-	for (p = (unsigned char *)out; *p; p++)
-		if (*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r')
-			*p = '?';
+	while (*p) {
+		n = rt_junit_utf8(p);
+		if (n) {
+			memcpy(out + o, p, n);
+			o += n;
+			p += n;
+		} else {
+			snprintf(out + o, 5, "\\x%02X", *p);
+			o += 4;
+			p++;
+		}
+	}
+	out[o] = '\0';
 	return out;
 }
 
@@ -98,6 +132,63 @@ static int rt_junit_attr(xmlTextWriterPtr w, const char *name, const char *s)
 	return rc;
 }
 
+static int rt_junit_property(xmlTextWriterPtr w, const char *name, const char *value)
+{
+	int rc = 0;
+
+	rc |= xmlTextWriterStartElement(w, X("property")) < 0;
+	rc |= rt_junit_attr(w, "name", name);
+	rc |= rt_junit_attr(w, "value", value);
+	rc |= xmlTextWriterEndElement(w) < 0;
+	return rc;
+}
+
+/* The last `lines` lines of the evidence (each cut at 200 bytes), appended to f. */
+static void rt_junit_tail(FILE *f, const char *trace, int lines)
+{
+	const char *end = trace + strlen(trace), *p = end;
+	int n = 0;
+
+	while (p > trace && n <= lines) {
+		p--;
+		if (*p == '\n' && p + 1 < end)
+			n++;
+	}
+	if (n > lines)
+		p++;
+	while (p < end) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		fprintf(f, "  %.*s\n", (int)(len > 200 ? 200 : len), p);
+		p += len + (nl ? 1 : 0);
+	}
+}
+
+/* The <failure>/<error> body: JUnit viewers show its first lines, so it leads with
+ * the expectation's message and the last exchanges; the Lua traceback comes after. */
+static char *rt_junit_body(const struct rt_result *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "%s\n", r->message ? r->message : "");
+	if (r->trace && r->napdu) {
+		fprintf(f, "\nlast exchanges:\n");
+		rt_junit_tail(f, r->trace, 10);
+	}
+	if (r->detail && (!r->message || strcmp(r->detail, r->message) != 0))
+		fprintf(f, "\ndetail:\n%s\n", r->detail);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 static int rt_junit_case(xmlTextWriterPtr w, const struct rt_run *run, const struct rt_result *r)
 {
 	const struct rt_case *c = r->c;
@@ -110,10 +201,10 @@ static int rt_junit_case(xmlTextWriterPtr w, const struct rt_run *run, const str
 		if (*p == '/')
 			*p = '.';
 	rc |= xmlTextWriterStartElement(w, X("testcase")) < 0;
-	rc |= xmlTextWriterWriteAttribute(w, X("classname"), X(classname)) < 0;
-	rc |= xmlTextWriterWriteAttribute(w, X("name"), X(c->id)) < 0;
+	rc |= rt_junit_attr(w, "classname", classname);
+	rc |= rt_junit_attr(w, "name", c->id);
 	rc |= xmlTextWriterWriteFormatAttribute(w, X("time"), "%.3f", r->seconds) < 0;
-	rc |= xmlTextWriterWriteAttribute(w, X("file"), X(c->file)) < 0;
+	rc |= rt_junit_attr(w, "file", c->file);
 	rc |= xmlTextWriterStartElement(w, X("properties")) < 0;
 	rc |= rt_junit_property(w, "title", c->title);
 	for (i = 0; i < c->spec.n; i++)
@@ -132,7 +223,12 @@ static int rt_junit_case(xmlTextWriterPtr w, const struct rt_run *run, const str
 		rc |= rt_junit_attr(w, "message", r->message ? r->message : "");
 		rc |= xmlTextWriterWriteAttribute(w, X("type"),
 						  X(fail ? "ExpectationNotMet" : "HarnessError")) < 0;
-		rc |= rt_junit_text(w, r->detail ? r->detail : r->message);
+		{
+			char *body = rt_junit_body(r);
+
+			rc |= body ? rt_junit_text(w, body) : 1;
+			free(body);
+		}
 		rc |= xmlTextWriterEndElement(w) < 0;
 		/* The exchanges that led to the verdict (APDUs with timing). */
 		if (r->trace) {
@@ -191,10 +287,10 @@ int rt_junit_write(const struct rt_run *run, const char *path, struct rt_err *er
 	for (j = 0; j < nsuites; j++) {
 		rt_junit_count(run, suites[j], &k);
 		bad |= xmlTextWriterStartElement(w, X("testsuite")) < 0;
-		bad |= xmlTextWriterWriteAttribute(w, X("name"), X(suites[j])) < 0;
+		bad |= rt_junit_attr(w, "name", suites[j]);
 		bad |= rt_junit_counts_attrs(w, &k);
 		bad |= xmlTextWriterWriteAttribute(w, X("timestamp"), X(run->timestamp)) < 0;
-		bad |= xmlTextWriterWriteAttribute(w, X("hostname"), X(host)) < 0;
+		bad |= rt_junit_attr(w, "hostname", host);
 		bad |= xmlTextWriterStartElement(w, X("properties")) < 0;
 		bad |= rt_junit_property(w, "sut", run->sut->name);
 		bad |= rt_junit_property(w, "sut_role", run->sut->role);

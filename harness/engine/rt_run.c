@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 
 #include "engine/rt_options.h"
+#include "engine/rt_runpar.h"
 #include "engine/rt_steplua.h"
 #include "lua/rt_lua.h"
 #include "lua/rt_lua_modules.h"
@@ -327,11 +328,13 @@ static void rt_write_trace(struct rt_run *run, struct rt_result *r)
 		r->trace_file = strdup(file);
 }
 
-/* Resets the SUT card before a case as the SUT asks; reopens it once if the reader or
- * card went away. Returns 0 or sets run->card_error. */
-static int rt_run_card_ready(struct rt_run *run, struct rt_trace *trace);
+/* Cleanups get this long after the case ends (after a signal: the short grace). */
+#define RT_RUN_CLEANUP_GRACE_S 10.0
+#define RT_RUN_SIGNAL_GRACE_S 2.0
 
-static int rt_run_open_card(struct rt_run *run)
+/* Opens the SUT card under bound. Once the card is known to be gone, only looks (no
+ * wait): a card that comes back is still found, a missing one costs nothing. */
+static int rt_run_open_card(struct rt_run *run, const struct rt_card_bound *bound)
 {
 	const struct rt_sut_card *sc = &run->sut->card;
 	struct rt_err err = { 0 };
@@ -356,36 +359,101 @@ static int rt_run_open_card(struct rt_run *run)
 			snprintf(run->link->card->name, sizeof(run->link->card->name),
 				 "reference eUICC (loop)");
 	} else {
-		rc = rt_cardlink_open_pcsc(sc->reader, sc->reader_index, &run->link, &err);
+		struct rt_card_pcsc_opts po = { 0, 0, bound };
+
+		po.wait_ms = run->card_gone[0] ? 0u : (unsigned)sc->wait_card_ms;
+		rc = rt_cardlink_open_pcsc_opts(sc->reader, sc->reader_index, &po, &run->link, &err);
 	}
 	if (rc)
 		snprintf(run->card_error, sizeof(run->card_error), "SUT unreachable: %s", err.msg);
 	return rc;
 }
 
-static int rt_run_card_ready(struct rt_run *run, struct rt_trace *trace)
+/* The card is unusable: say so once on the console, and word the later cases'
+ * messages after the first cause. */
+static void rt_run_card_gone(struct rt_run *run, const struct rt_case *c)
+{
+	if (run->card_gone[0]) {
+		snprintf(run->card_error, sizeof(run->card_error),
+			 "SUT unreachable: the card is gone since %s (%.800s)", run->card_gone_case,
+			 run->card_gone);
+		return;
+	}
+	{
+		static const char pre[] = "SUT unreachable: ";
+		const char *e = run->card_error;
+
+		if (strncmp(e, pre, sizeof(pre) - 1) == 0)
+			e += sizeof(pre) - 1;
+		snprintf(run->card_gone, sizeof(run->card_gone), "%s", e);
+	}
+	snprintf(run->card_gone_case, sizeof(run->card_gone_case), "%s", c ? c->id : "the start");
+	fprintf(run->opts.out,
+		"rsptest: the card is gone (%s); the remaining cases end as ERROR at once unless "
+		"it comes back\n",
+		run->card_error);
+	fflush(run->opts.out);
+}
+
+static void rt_run_card_attach(struct rt_run *run, struct rt_trace *trace,
+			       const struct rt_card_bound *bound)
+{
+	run->link->card->observer = rt_trace_card_observer;
+	run->link->card->obs_ctx = trace;
+	run->link->card->bound = bound;
+}
+
+/* Resets the SUT card before a case as the SUT asks; reopens it once if the reader or
+ * card went away (one wait of wait_card_ms at most, none once the card is known gone).
+ * Returns 0, or -1 with the cause in run->card_error. */
+static int rt_run_card_ready(struct rt_run *run, const struct rt_case *c, struct rt_trace *trace,
+			     const struct rt_card_bound *bound)
 {
 	const struct rt_sut_card *sc = &run->sut->card;
 	struct rt_err err = { 0 };
-	int attempt;
+	int opened = 0;
 
 	if (sc->transport == RT_SUT_CARD_NONE)
 		return 0;
-	for (attempt = 0; attempt < 2; attempt++) {
-		if (!run->link && rt_run_open_card(run) != 0)
-			continue;
-		run->link->card->observer = rt_trace_card_observer;
-		run->link->card->obs_ctx = trace;
-		if (sc->reset == RT_SUT_RESET_NONE && attempt == 0 && run->link->card->atr_len)
-			return 0;
-		if (rt_card_reset(run->link->card, sc->reset == RT_SUT_RESET_COLD, &err) == 0)
-			return 0;
+	if (!run->link) {
+		if (rt_run_open_card(run, bound) != 0)
+			goto gone;
+		opened = 1;
+	}
+	rt_run_card_attach(run, trace, bound);
+	if (sc->reset == RT_SUT_RESET_NONE && run->link->card->atr_len &&
+	    !run->link->card->stuck[0])
+		goto ok;
+	if (rt_card_reset(run->link->card, sc->reset == RT_SUT_RESET_COLD, &err) == 0)
+		goto ok;
+	snprintf(run->card_error, sizeof(run->card_error), "SUT unreachable: reset: %s", err.msg);
+	if (err.code == RT_EINTR)
+		return -1;
+	/* A hung card's reader is stuck inside pcscd: opening it again would only hang
+	 * again. Once opened for this case, a second wait would double wait_card_ms. */
+	if (run->link->card->stuck[0] || opened)
+		goto gone;
+	/* The reader or card may have gone: drop the handle and open it again. */
+	rt_cardlink_close(run->link);
+	run->link = NULL;
+	if (rt_run_open_card(run, bound) != 0)
+		goto gone;
+	rt_run_card_attach(run, trace, bound);
+	if (rt_card_reset(run->link->card, sc->reset == RT_SUT_RESET_COLD, &err) != 0) {
 		snprintf(run->card_error, sizeof(run->card_error), "SUT unreachable: reset: %s",
 			 err.msg);
-		/* The reader or card may have gone: drop the handle and open it again. */
-		rt_cardlink_close(run->link);
-		run->link = NULL;
+		goto gone;
 	}
+ok:
+	run->card_never = 0; /* it is there now, whatever happened at the start */
+	if (run->card_gone[0]) {
+		fprintf(run->opts.out, "rsptest: the card is back\n");
+		run->card_gone[0] = '\0';
+	}
+	return 0;
+gone:
+	if (!(bound->interrupted && *bound->interrupted))
+		rt_run_card_gone(run, c);
 	return -1;
 }
 
@@ -399,8 +467,15 @@ static void rt_result_set(struct rt_result *r, enum rt_verdict v, const char *ms
 	r->detail = rt_strdup_or_null(detail);
 }
 
-static void rt_run_one(struct rt_run *run, const struct rt_case *c, struct rt_result *r)
+void rt_run_set_result(struct rt_result *r, enum rt_verdict v, const char *msg,
+		       const char *detail)
 {
+	rt_result_set(r, v, msg, detail);
+}
+
+void rt_run_case(struct rt_run *run, struct rt_result *r)
+{
+	const struct rt_case *c = r->c;
 	struct rt_trace trace;
 	struct rt_lua_ctx ctx;
 	struct rt_case_exec ex;
@@ -408,7 +483,9 @@ static void rt_run_one(struct rt_run *run, const struct rt_case *c, struct rt_re
 	struct rt_err err = { 0 };
 	lua_State *L = NULL;
 	double t0 = rt_time_s();
-	char why[1400];
+	struct rt_card_bound bound = { t0 + c->timeout, run->opts.interrupted };
+	int sig = 0;
+	char why[1400], detail[sizeof(lres.message) + sizeof(lres.detail) + 2];
 
 	rt_trace_init(&trace, run->opts.verbose ? run->opts.out : NULL);
 	if (run->opts.verbose)
@@ -420,8 +497,14 @@ static void rt_run_one(struct rt_run *run, const struct rt_case *c, struct rt_re
 	ex.c = c;
 	ex.trace = &trace;
 
-	if (rt_run_card_ready(run, &trace) != 0) {
-		rt_result_set(r, RT_VERDICT_ERROR, run->card_error, NULL);
+	if (rt_run_card_ready(run, c, &trace, &bound) != 0) {
+		if (run->opts.interrupted && *run->opts.interrupted) {
+			snprintf(why, sizeof(why), "interrupted by signal %d during the card reset",
+				 (int)*run->opts.interrupted);
+			rt_result_set(r, RT_VERDICT_ERROR, why, run->card_error);
+		} else {
+			rt_result_set(r, RT_VERDICT_ERROR, run->card_error, NULL);
+		}
 		goto out;
 	}
 	ctx.case_id = c->id;
@@ -431,11 +514,13 @@ static void rt_run_one(struct rt_run *run, const struct rt_case *c, struct rt_re
 	ctx.datadir = run->opts.datadir;
 	ctx.show_secrets = run->opts.show_secrets;
 	ctx.store = &run->store;
+	ctx.run_dir = run->opts.report_dir;
 	ctx.mem_max = RT_LUA_MEM_DEFAULT;
 	ctx.instr_max = RT_LUA_INSTR_DEFAULT;
 	ctx.timeout = c->timeout;
 	ctx.deadline = t0 + c->timeout;
 	ctx.interrupted = run->opts.interrupted;
+	ctx.card_bound = &bound;
 	rt_lua_seed(&ctx, run->opts.seed, c->id);
 	L = rt_lua_new(&ctx, 1, &err);
 	if (!L) {
@@ -445,13 +530,18 @@ static void rt_run_one(struct rt_run *run, const struct rt_case *c, struct rt_re
 	lua_pushcfunction(L, rt_case_body);
 	lua_pushlightuserdata(L, &ex);
 	rt_lua_pcall(L, 1, 0, &lres);
+	if (run->opts.interrupted)
+		sig = (int)*run->opts.interrupted;
 	{
 		/* Cleanups run whatever happened; the case's deadline still applies to them
-		 * but gets a grace period so a timed-out case can still clean up. */
+		 * but gets a grace period so a timed-out case can still clean up; after a
+		 * signal only a short one, so the run ends soon. Card calls get the same. */
 		struct rt_lua_result cres;
 
-		ctx.deadline = rt_time_s() + 10.0;
+		ctx.deadline = rt_time_s() + (sig ? RT_RUN_SIGNAL_GRACE_S : RT_RUN_CLEANUP_GRACE_S);
 		ctx.interrupted = NULL;
+		bound.deadline = ctx.deadline;
+		bound.interrupted = NULL;
 		rt_case_cleanup(L, &ex, &cres);
 		if (lres.outcome == RT_LUA_OK && cres.outcome != RT_LUA_OK) {
 			snprintf(ex.phase, sizeof(ex.phase), "cleanup");
@@ -460,6 +550,17 @@ static void rt_run_one(struct rt_run *run, const struct rt_case *c, struct rt_re
 			ex.step = NULL;
 		}
 	}
+	if (sig && lres.outcome != RT_LUA_OK) {
+		/* The signal is the cause: whatever broke because of it (a card call cut
+		 * short, "removed", "access denied") is no verdict on the card. */
+		snprintf(why, sizeof(why), "interrupted by signal %d during %s", sig,
+			 ex.phase[0] ? ex.phase : "the case setup");
+		snprintf(detail, sizeof(detail), "%s%s%s", lres.message, lres.detail[0] ? "\n" : "",
+			 lres.detail);
+		rt_result_set(r, RT_VERDICT_ERROR, why, detail);
+		rt_trace_line(&trace, "ERROR: %s", why);
+		goto out;
+	}
 	switch (lres.outcome) {
 	case RT_LUA_OK:
 		rt_result_set(r, RT_VERDICT_PASS, NULL, NULL);
@@ -467,7 +568,11 @@ static void rt_run_one(struct rt_run *run, const struct rt_case *c, struct rt_re
 	case RT_LUA_FAIL:
 	case RT_LUA_ERROR:
 		/* A FAIL inside a fixture is a broken precondition, not a verdict on the SUT. */
-		snprintf(why, sizeof(why), "%s%s%s", ex.phase, ex.phase[0] ? ": " : "", lres.message);
+		snprintf(why, sizeof(why), "%s%s%s", ex.phase,
+			 !ex.step && strncmp(ex.phase, "fixture ", 8) == 0 ? " failed: "
+			 : ex.phase[0]				       ? ": "
+								       : "",
+			 lres.message);
 		rt_result_set(r,
 			      lres.outcome == RT_LUA_FAIL && ex.step ? RT_VERDICT_FAIL
 								     : RT_VERDICT_ERROR,
@@ -480,6 +585,13 @@ out:
 	if (run->link) {
 		run->link->card->observer = NULL;
 		run->link->card->obs_ctx = NULL;
+		run->link->card->bound = NULL;
+		/* A case that left the card hung: say so now, not one case later. */
+		if (run->link->card->stuck[0] && !run->card_gone[0] && !sig) {
+			snprintf(run->card_error, sizeof(run->card_error), "card hung: %.900s",
+				 run->link->card->stuck);
+			rt_run_card_gone(run, c);
+		}
 	}
 	r->seconds = rt_time_s() - t0;
 	r->napdu = trace.napdu;
@@ -488,15 +600,94 @@ out:
 	rt_write_trace(run, r);
 }
 
+/* One console line per case; `[n/N]` at the end (as pytest's [ 10%]) so lines still
+ * start with the verdict. -q keeps only what is not a PASS. */
 static void rt_run_line(struct rt_run *run, const struct rt_result *r)
 {
 	FILE *o = run->opts.out;
 
+	if (run->opts.quiet && r->verdict == RT_VERDICT_PASS)
+		return;
 	fprintf(o, "%-5s %s (%.3fs)", rt_verdict_name(r->verdict), r->c->id, r->seconds);
 	if (r->verdict != RT_VERDICT_PASS && r->message)
 		fprintf(o, ": %.160s", r->message);
-	fputc('\n', o);
+	fprintf(o, " [%zu/%zu]\n", run->ndone, run->nselected);
 	fflush(o);
+}
+
+void rt_run_record(struct rt_run *run, struct rt_result *r)
+{
+	switch (r->verdict) {
+	case RT_VERDICT_PASS:
+		run->npass++;
+		break;
+	case RT_VERDICT_FAIL:
+		run->nfail++;
+		break;
+	case RT_VERDICT_ERROR:
+		run->nerror++;
+		break;
+	case RT_VERDICT_SKIP:
+		run->nskip++;
+		break;
+	}
+	run->ndone++;
+	rt_run_line(run, r);
+}
+
+unsigned rt_run_maxfail(const struct rt_run_opts *o)
+{
+	return o->maxfail ? o->maxfail : (o->exitfirst ? 1u : 0u);
+}
+
+int rt_run_stopping(const struct rt_run *run)
+{
+	unsigned m = rt_run_maxfail(&run->opts);
+
+	return m && run->nfail + run->nerror >= m;
+}
+
+int rt_run_prepare(struct rt_run *run, struct rt_result *r, char *why, size_t whysz)
+{
+	const struct rt_run_opts *o = &run->opts;
+
+	if (o->interrupted && *o->interrupted) {
+		snprintf(why, whysz, "not run: the run was interrupted by signal %d",
+			 (int)*o->interrupted);
+		rt_result_set(r, RT_VERDICT_SKIP, why, NULL);
+		return 0;
+	}
+	if (!rt_run_applies(r->c, run->sut, why, whysz)) {
+		rt_result_set(r, RT_VERDICT_SKIP, why, NULL);
+		return 0;
+	}
+	return 1;
+}
+
+/* The cases -x / --maxfail kept from running: SKIP in the report, one console line. */
+static void rt_run_mark_stopped(struct rt_run *run)
+{
+	unsigned m = rt_run_maxfail(&run->opts);
+	size_t i, n = 0;
+	char why[160];
+
+	if (m == 1)
+		snprintf(why, sizeof(why), "not run: stopped after the first failure (-x)");
+	else
+		snprintf(why, sizeof(why), "not run: stopped after %u failures (--maxfail %u)", m, m);
+	for (i = 0; i < run->cases->n; i++) {
+		struct rt_result *r = &run->results[i];
+
+		if (!r->run || r->done)
+			continue;
+		rt_result_set(r, RT_VERDICT_SKIP, why, NULL);
+		r->done = 1;
+		run->nskip++;
+		n++;
+	}
+	if (n)
+		fprintf(run->opts.out, "SKIP  %zu more case%s %s\n", n, n == 1 ? "" : "s", why);
+	fflush(run->opts.out);
 }
 
 /* The last lines of the evidence before the failure, for the digest. */
@@ -550,7 +741,6 @@ int rt_run_execute(struct rt_run *run)
 	const struct rt_run_opts *o = &run->opts;
 	size_t i, nsel = 0;
 	double t0 = rt_time_s();
-	int stop = 0;
 	char why[1024];
 
 	rt_time_iso8601(run->timestamp, sizeof(run->timestamp));
@@ -559,52 +749,49 @@ int rt_run_execute(struct rt_run *run)
 		return RT_ENOMEM;
 	for (i = 0; i < run->cases->n; i++) {
 		run->results[i].c = run->cases->v[i];
-		run->results[i].run = rt_select_match(o->select, run->cases->v[i]);
+		run->results[i].run = rt_select_match(o->select, run->cases->v[i]) &&
+				      (!o->want || o->want(o->want_ctx, run->cases->v[i]));
 		nsel += (size_t)run->results[i].run;
 	}
-	fprintf(o->out, "rsptest %s — SUT: %s (%s) — %zu of %zu cases selected — seed %llu\n",
-		RT_VERSION, run->sut->name, run->sut->role, nsel, run->cases->n,
-		(unsigned long long)o->seed);
+	if (!o->quiet)
+		fprintf(o->out,
+			"rsptest %s — SUT: %s (%s) — %zu of %zu cases selected — seed %llu\n",
+			RT_VERSION, run->sut->name, run->sut->role, nsel, run->cases->n,
+			(unsigned long long)o->seed);
 	fflush(o->out);
-	if (run->sut->card.transport != RT_SUT_CARD_NONE)
-		rt_run_open_card(run);
-	for (i = 0; i < run->cases->n; i++) {
-		struct rt_result *r = &run->results[i];
-		const struct rt_case *c = r->c;
+	run->nselected = nsel;
+	if (o->jobs > 1 && rt_runpar_possible(run, why, sizeof(why))) {
+		rt_runpar_execute(run);
+	} else {
+		if (o->jobs > 1)
+			fprintf(o->out, "-j %u ignored: %s\n", o->jobs, why);
+		if (run->sut->card.transport != RT_SUT_CARD_NONE && nsel) {
+			struct rt_card_bound bound = { 0, o->interrupted };
 
-		if (!r->run)
-			continue;
-		if (o->interrupted && *o->interrupted) {
-			snprintf(why, sizeof(why), "not run: the run was interrupted by signal %d",
-				 (int)*o->interrupted);
-			rt_result_set(r, RT_VERDICT_SKIP, why, NULL);
-		} else if (stop) {
-			rt_result_set(r, RT_VERDICT_SKIP,
-				      "not run: stopped after the first failure (-x)", NULL);
-		} else if (!rt_run_applies(c, run->sut, why, sizeof(why))) {
-			rt_result_set(r, RT_VERDICT_SKIP, why, NULL);
-		} else {
-			rt_run_one(run, c, r);
-			if (o->exitfirst && (r->verdict == RT_VERDICT_FAIL ||
-					     r->verdict == RT_VERDICT_ERROR))
-				stop = 1;
+			if (rt_run_open_card(run, &bound) != 0 &&
+			    !(o->interrupted && *o->interrupted)) {
+				/* Never there: the remaining cases only look again, and the exit
+				 * status says the SUT description does not match the machine. */
+				run->card_never = 1;
+				rt_run_card_gone(run, NULL);
+			}
+			if (run->link)
+				run->link->card->bound = NULL;
 		}
-		switch (r->verdict) {
-		case RT_VERDICT_PASS:
-			run->npass++;
-			break;
-		case RT_VERDICT_FAIL:
-			run->nfail++;
-			break;
-		case RT_VERDICT_ERROR:
-			run->nerror++;
-			break;
-		case RT_VERDICT_SKIP:
-			run->nskip++;
-			break;
+		for (i = 0; i < run->cases->n; i++) {
+			struct rt_result *r = &run->results[i];
+
+			if (!r->run)
+				continue;
+			if (rt_run_stopping(run))
+				break;
+			if (rt_run_prepare(run, r, why, sizeof(why)))
+				rt_run_case(run, r);
+			r->done = 1;
+			rt_run_record(run, r);
 		}
-		rt_run_line(run, r);
 	}
+	rt_run_mark_stopped(run);
 	run->seconds = rt_time_s() - t0;
 	rt_run_digest(run);
 	return 0;
@@ -640,16 +827,21 @@ int rt_run_session(struct rt_run *run, lua_State *L, struct rt_trace *trace, str
 	struct rt_case_exec ex;
 	struct rt_lua_result res;
 
+	/* The card keeps a pointer to its bound: no deadline at a prompt (Ctrl-C there
+	 * interrupts the Lua chunk, cli/rt_repl_edit.c). */
+	static const struct rt_card_bound unbounded = { 0, NULL };
+
+	memset(&c, 0, sizeof(c));
+	memset(&ex, 0, sizeof(ex));
+	c.id = (char *)"lua";
 	/* The card exactly as a case finds it: opened, then reset per the SUT's policy. */
-	if (run->sut->card.transport != RT_SUT_CARD_NONE && rt_run_card_ready(run, trace) != 0)
+	if (run->sut->card.transport != RT_SUT_CARD_NONE &&
+	    rt_run_card_ready(run, &c, trace, &unbounded) != 0)
 		return rt_err_set(err, RT_EIO, "%s", run->card_error);
 	ctx->card = run->link ? run->link->card : NULL;
 	ctx->card_error = run->card_error[0] ? run->card_error : NULL;
 	ctx->trace = trace;
 	ctx->store = &run->store;
-	memset(&c, 0, sizeof(c));
-	memset(&ex, 0, sizeof(ex));
-	c.id = (char *)"lua";
 	ex.run = run;
 	ex.c = &c;
 	ex.trace = trace;

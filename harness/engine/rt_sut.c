@@ -3,6 +3,7 @@
 
 #include "engine/rt_options.h"
 #include "engine/rt_personality.h"
+#include "engine/rt_sut_keys.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -331,6 +332,10 @@ int rt_sut_load(const char *spec, const char *datadir, struct rt_sut *sut, struc
 		goto out;
 	}
 	rc = rt_options_validate(rt_ynode_get(m, "options"), err);
+	if (rc)
+		goto out;
+	/* Keys and certificates: one usage error now rather than an ERROR in every case. */
+	rc = rt_sut_keys_validate(m, datadir, err);
 	if (rc)
 		goto out;
 	v = rt_ynode_get(m, "card");

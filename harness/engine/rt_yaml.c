@@ -298,8 +298,10 @@ int rt_ydoc_load_mem(const char *name, const char *text, size_t len, struct rt_y
 	memset(&p, 0, sizeof(p));
 	p.file = doc->file;
 	p.err = err;
-	if (!yaml_parser_initialize(&p.parser))
+	if (!yaml_parser_initialize(&p.parser)) {
+		rt_ydoc_free(doc);
 		return rt_err_set(err, RT_ENOMEM, "cannot initialise the YAML parser");
+	}
 	yaml_parser_set_input_string(&p.parser, (const unsigned char *)text, len);
 	/* STREAM-START, DOCUMENT-START, root node, DOCUMENT-END; a second document is ignored. */
 	for (;;) {
@@ -322,8 +324,9 @@ int rt_ydoc_load_mem(const char *name, const char *text, size_t len, struct rt_y
 out:
 	yaml_parser_delete(&p.parser);
 	if (rc) {
-		rt_ynode_free(doc->root);
-		doc->root = NULL;
+		/* A failed load leaves nothing to free: callers return on error without
+		 * rt_ydoc_free (the message in err is a copy, not a pointer into doc). */
+		rt_ydoc_free(doc);
 		if (rc == RT_ENOMEM && err && !err->msg[0])
 			rt_err_set(err, RT_ENOMEM, "%s: out of memory", name);
 		return rc == RT_ENOMEM ? rc : RT_ECONFIG;

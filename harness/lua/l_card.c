@@ -43,13 +43,16 @@ static struct l_card *l_card_push(lua_State *L, struct rt_card *card, struct rt_
 	c->link = link;
 	luaL_setmetatable(L, RT_CARD_MT);
 	if (card && link) {
-		/* Cards opened inside a case record into that case's evidence. */
+		/* Cards opened inside a case record into that case's evidence and run
+		 * under its deadline and signal flag. */
 		struct rt_lua_ctx *ctx = rt_lua_ctx(L);
 
 		if (ctx && ctx->trace) {
 			card->observer = rt_trace_card_observer;
 			card->obs_ctx = ctx->trace;
 		}
+		if (ctx && ctx->card_bound)
+			card->bound = ctx->card_bound;
 	}
 	return c;
 }
@@ -191,23 +194,78 @@ static void l_card_faults(lua_State *L, struct rt_euicc_config *cfg)
 	lua_pop(L, 1);
 }
 
+/* A file name a case may use: [A-Za-z0-9_-] and inner dots, no '/', no leading dot,
+ * at most 64 characters, so it cannot leave the directory it is joined to. */
+static int l_card_name_ok(const char *name)
+{
+	size_t i, n = strlen(name);
+
+	if (n == 0 || n > 64 || name[0] == '.')
+		return 0;
+	for (i = 0; i < n; i++) {
+		char ch = name[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || ch == '.'))
+			return 0;
+	}
+	return strstr(name, "..") == NULL;
+}
+
+/* Resolves opts.personality / opts.state into out. A trusted script (rsptest lua) uses
+ * paths as given. A case (sandboxed) may only name files: a personality from
+ * <datadir>/sut/personalities/NAME.yaml, a state file inside the run's own directory;
+ * anything else is refused before a file is touched (the SUT description is the place
+ * for paths). Raises an ERROR on refusal. */
+static const char *l_card_path(lua_State *L, const char *key, const char *given, char *out,
+			       size_t outsz)
+{
+	struct rt_lua_ctx *ctx = rt_lua_ctx(L);
+	int n;
+
+	if (!ctx->sandboxed)
+		return given;
+	if (!l_card_name_ok(given))
+		rt_lua_error(L,
+			     "reference card: %s '%s' refused: a case may name only a file "
+			     "(letters, digits, _ - .), not a path",
+			     key, given);
+	if (strcmp(key, "personality") == 0) {
+		n = snprintf(out, outsz, "%s/sut/personalities/%s%s",
+			     ctx->datadir ? ctx->datadir : ".", given,
+			     strstr(given, ".yaml") ? "" : ".yaml");
+	} else {
+		if (!ctx->run_dir)
+			rt_lua_error(L, "reference card: state '%s' refused: this run has no "
+					"directory of its own (no report directory)",
+				     given);
+		n = snprintf(out, outsz, "%s/%s", ctx->run_dir, given);
+	}
+	if (n < 0 || (size_t)n >= outsz)
+		rt_lua_error(L, "reference card: %s '%s': path too long", key, given);
+	return out;
+}
+
 /* rt.card.open_reference([{personality=file, state=file, faults={names},
  * eid=digits, t0_get_response=n}]) -> card: the reference eUICC in-process. The
  * personality (docs/euicc-personality.md) is read first, the other fields refine it;
  * state keeps the card's state in that file (loaded if it exists); a fault "-name"
- * removes one the personality sets. */
+ * removes one the personality sets. Inside a case both are bare file names (see
+ * l_card_path). */
 static int l_card_open_reference(lua_State *L)
 {
 	struct rt_euicc_config cfg;
 	struct rt_cardlink *link;
 	struct rt_err err = { 0 };
+	char ppath[4096], spath[4096];
 	int rc;
 
 	rt_euicc_config_default(&cfg);
 	if (lua_istable(L, 1)) {
 		lua_getfield(L, 1, "personality");
 		if (!lua_isnil(L, -1)) {
-			const char *path = luaL_checkstring(L, -1);
+			const char *path = l_card_path(L, "personality", luaL_checkstring(L, -1),
+						       ppath, sizeof(ppath));
 
 			if (rt_personality_load(path, &cfg, &err))
 				return rt_lua_error(L, "reference card: %s", err.msg);
@@ -216,7 +274,8 @@ static int l_card_open_reference(lua_State *L)
 		lua_getfield(L, 1, "state");
 		/* stays on the stack (cfg.state_path points into it) until the card is open */
 		if (!lua_isnil(L, -1))
-			cfg.state_path = luaL_checkstring(L, -1);
+			cfg.state_path = l_card_path(L, "state", luaL_checkstring(L, -1), spath,
+						     sizeof(spath));
 		l_card_faults(L, &cfg);
 		lua_getfield(L, 1, "eid");
 		if (lua_isstring(L, -1)) {
@@ -243,9 +302,12 @@ static int l_card_open_reference(lua_State *L)
 	return 1;
 }
 
-/* rt.card.open_pcsc([{reader=substring, index=n}]) -> card. */
+/* rt.card.open_pcsc([{reader=substring, index=n, wait_ms=n}]) -> card. Inside a case
+ * the wait for a card, connecting and every later call end by the case deadline. */
 static int l_card_open_pcsc(lua_State *L)
 {
+	struct rt_lua_ctx *ctx = rt_lua_ctx(L);
+	struct rt_card_pcsc_opts opts = { RT_CARD_PCSC_WAIT_MS_DEFAULT, 0, NULL };
 	const char *reader = NULL;
 	int index = -1;
 	struct rt_cardlink *link;
@@ -256,9 +318,13 @@ static int l_card_open_pcsc(lua_State *L)
 		reader = lua_tostring(L, -1);
 		lua_getfield(L, 1, "index");
 		index = (int)luaL_optinteger(L, -1, -1);
-		lua_pop(L, 1); /* keep reader's string alive until used */
+		lua_getfield(L, 1, "wait_ms");
+		opts.wait_ms = (unsigned)luaL_optinteger(L, -1, RT_CARD_PCSC_WAIT_MS_DEFAULT);
+		lua_pop(L, 2); /* keep reader's string alive until used */
 	}
-	if (rt_cardlink_open_pcsc(reader, index, &link, &err))
+	if (ctx)
+		opts.bound = ctx->card_bound;
+	if (rt_cardlink_open_pcsc_opts(reader, index, &opts, &link, &err))
 		return luaL_error(L, "pcsc: %s", err.msg);
 	l_card_push(L, link->card, link);
 	if (rt_card_reset(link->card, 0, &err))

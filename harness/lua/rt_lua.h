@@ -38,12 +38,18 @@ struct rt_lua_ctx {
 	uint64_t seed;             /* run seed, for the record */
 	int show_secrets;          /* keys may appear in traces */
 	struct rt_kv *store;       /* run-scoped store (rt.case.store), NULL outside a run */
+	const char *run_dir;       /* the run's own directory (report dir), NULL if none:
+				    * the only place a case may make files (rt.card state) */
+	int sandboxed;             /* set by rt_lua_new: a case, not a trusted script */
 	/* limits (sandbox only) */
 	size_t mem_max, mem_used;
 	uint64_t instr_max, instr_count;
 	double deadline;           /* rt_time_s() value; 0 = none */
 	double timeout;            /* seconds, for the message */
 	volatile sig_atomic_t *interrupted;
+	/* The case's bound for card calls (deadline, signal flag): cards opened from Lua
+	 * (rt.card.open_*) run under it. NULL outside a case. */
+	struct rt_card_bound *card_bound;
 };
 
 enum rt_lua_outcome {

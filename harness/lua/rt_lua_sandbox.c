@@ -10,7 +10,9 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "lua/rt_lua_bounded.h"
 #include "lua/rt_lua_modules.h"
+#include "lua/rt_strpat.h"
 #include "util/rt_time.h"
 
 static const char rt_lua_ctx_key = 'c';    /* registry key: the struct rt_lua_ctx */
@@ -154,6 +156,11 @@ void rt_lua_strict(lua_State *L)
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, rt_lua_strict_newindex);
 	lua_setfield(L, -2, "__newindex");
+	/* Protected: getmetatable(_G) answers false and setmetatable(_G, ...) raises, so a
+	 * case cannot switch strict globals off (the sandbox has no debug library and
+	 * rawset only writes, it never disables the __index check). */
+	lua_pushboolean(L, 0);
+	lua_setfield(L, -2, "__metatable");
 	lua_setmetatable(L, -2);
 	lua_pop(L, 1);
 }
@@ -357,6 +364,7 @@ lua_State *rt_lua_new(struct rt_lua_ctx *ctx, int sandbox, struct rt_err *err)
 
 	ctx->mem_used = 0;
 	ctx->instr_count = 0;
+	ctx->sandboxed = sandbox != 0;
 	if (!sandbox)
 		ctx->mem_max = 0;
 	L = lua_newstate(rt_lua_alloc, ctx);
@@ -387,6 +395,11 @@ lua_State *rt_lua_new(struct rt_lua_ctx *ctx, int sandbox, struct rt_err *err)
 		lua_pushcfunction(L, rt_lua_load_text);
 		lua_setglobal(L, "load");
 		lua_sethook(L, rt_lua_hook, LUA_MASKCOUNT, RT_LUA_HOOK_EVERY);
+		/* The hook cannot stop a C function: pattern matching that backtracks for
+		 * hours, string.rep("", 1e12), table.move over 1e12 slots. Those check the
+		 * deadline themselves or are bounded. */
+		rt_strpat_install(L);
+		rt_lua_bounded_install(L);
 		lua_pushcfunction(L, rt_lua_print_trace);
 		lua_setglobal(L, "print");
 	} else {

@@ -9,10 +9,7 @@
 #include <time.h>
 
 #include "codec/rt_apdu.h"
-
-/* Upper bound on GET RESPONSE rounds for one command: 256 rounds of 256 bytes cover the
- * largest extended R-APDU; a card that keeps answering 61xx past that is broken. */
-#define RT_CARD_GET_RESPONSE_MAX 256
+#include "util/rt_time.h"
 
 static uint64_t rt_card_now_usec(void)
 {
@@ -22,6 +19,22 @@ static uint64_t rt_card_now_usec(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+/* Before a blocking call: a set signal flag or a passed deadline ends it unsent. */
+static int rt_card_check_bound(const struct rt_card *card, const char *what, struct rt_err *err)
+{
+	const struct rt_card_bound *b = card->bound;
+
+	if (!b)
+		return 0;
+	if (b->interrupted && *b->interrupted)
+		return rt_err_set(err, RT_EINTR, "%s: interrupted by signal %d before %s",
+				  card->name, (int)*b->interrupted, what);
+	if (b->deadline > 0 && rt_time_s() >= b->deadline)
+		return rt_err_set(err, RT_ETIMEDOUT, "%s: case deadline passed before %s",
+				  card->name, what);
+	return 0;
+}
+
 int rt_card_reset(struct rt_card *card, int cold, struct rt_err *err)
 {
 	uint64_t t0;
@@ -29,6 +42,9 @@ int rt_card_reset(struct rt_card *card, int cold, struct rt_err *err)
 
 	if (!card || !card->ops)
 		return rt_err_set(err, RT_ESTATE, "card is closed");
+	rc = rt_card_check_bound(card, "a reset", err);
+	if (rc)
+		return rc;
 	t0 = rt_card_now_usec();
 	rc = card->ops->reset(card, cold, err);
 	if (card->observer)
@@ -45,6 +61,9 @@ int rt_card_transmit(struct rt_card *card, const uint8_t *capdu, size_t clen, ui
 
 	if (!card || !card->ops)
 		return rt_err_set(err, RT_ESTATE, "card is closed");
+	rc = rt_card_check_bound(card, "an exchange", err);
+	if (rc)
+		return rc;
 	t0 = rt_card_now_usec();
 	rc = card->ops->transmit(card, capdu, clen, rapdu, rlen, err);
 	if (rc == 0 && *rlen < 2)
@@ -69,6 +88,11 @@ static int rt_card_xchg(struct rt_card *card, const uint8_t *c, size_t clen, uin
 	if (rc)
 		return rc;
 	*sw = (uint16_t)(out[*n - 2] << 8 | out[*n - 1]);
+	/* ISO 7816-4 5.6: SW1 is 6x (not 60, T=0's NULL procedure byte) or 9x; anything
+	 * else is not a status word, and guessing at it would hide a broken card. */
+	if ((*sw >> 12) != 0x9 && ((*sw >> 12) != 0x6 || (*sw >> 8) == 0x60))
+		return rt_err_set(err, RT_EPROTO, "%s: invalid status word %04X (SW1 must be 6x or 9x)",
+				  card->name, *sw);
 	return 0;
 }
 

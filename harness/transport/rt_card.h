@@ -13,6 +13,7 @@
 #ifndef RT_CARD_H
 #define RT_CARD_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,9 @@
 /* Short APDUs need 261 bytes, extended ones 65544 (ISO 7816-4 5.1). */
 #define RT_APDU_MAX 65544
 #define RT_RAPDU_MAX 65538
+/* Upper bound on GET RESPONSE rounds for one command: 256 rounds of 256 bytes cover the
+ * largest extended R-APDU; a card that keeps answering 61xx past that is broken. */
+#define RT_CARD_GET_RESPONSE_MAX 256
 
 struct rt_card;
 
@@ -47,6 +51,16 @@ typedef void (*rt_card_observer_fn)(void *obs_ctx, enum rt_card_event ev, const 
 				    size_t inlen, const uint8_t *out, size_t outlen, int rc,
 				    uint64_t usec);
 
+/* The limits a blocking card call runs under: the case deadline and the run's signal
+ * flag. Owned by whoever runs the case (engine/rt_run.c keeps one per case and moves the
+ * deadline for cleanups); a card points at it while a case uses it. A backend whose
+ * calls can block (pcsc) must return by the deadline (RT_ETIMEDOUT) or soon after the
+ * flag is set (RT_EINTR), whatever the card or pcscd do. */
+struct rt_card_bound {
+	double deadline;                    /* rt_time_s() value; 0 = none */
+	volatile sig_atomic_t *interrupted; /* signal number once set; NULL = ignore */
+};
+
 struct rt_card {
 	const struct rt_card_ops *ops;
 	void *ctx; /* backend state */
@@ -55,19 +69,29 @@ struct rt_card {
 	char name[128]; /* reader name or "loop" — shown in evidence */
 	rt_card_observer_fn observer; /* optional; called by rt_card_reset/transmit */
 	void *obs_ctx;
+	const struct rt_card_bound *bound; /* NULL: unbounded (tools, `rsptest lua`) */
+	/* Non-empty once the backend gave up on a call the card never finished (the call
+	 * may still be pending inside pcscd): why, with the last C-APDU. Every later call
+	 * fails at once while it stays set, so a hung card costs one deadline, not one
+	 * per case. The backend clears it if the pending call completes after all. */
+	char stuck[384];
 };
 
 /* Resets the card through its backend; the new ATR is in card->atr. */
 int rt_card_reset(struct rt_card *card, int cold, struct rt_err *err);
 
-/* One raw exchange (see above). */
+/* One raw exchange (see above). Fails at once with RT_EINTR when card->bound's flag is
+ * set and RT_ETIMEDOUT when its deadline has passed. */
 int rt_card_transmit(struct rt_card *card, const uint8_t *capdu, size_t clen, uint8_t *rapdu,
 		     size_t *rlen, struct rt_err *err);
 
 /* An APDU-level exchange (ISO 7816-4 / TS 102 221 T=0 procedure bytes as seen by
  * an application): sends capdu; on 6Cxx resends it with Le = xx; on 61xx issues GET
  * RESPONSE (INS C0) until the data is complete, concatenating the data. Each raw
- * exchange goes through rt_card_transmit, so the observer sees every one. */
+ * exchange goes through rt_card_transmit, so the observer sees every one. Bounded: at
+ * most RT_CARD_GET_RESPONSE_MAX GET RESPONSE rounds and one 6Cxx repeat per command; a
+ * status word whose SW1 is not 6x/9x (ISO 7816-4 5.6; 60 is a T=0 procedure byte, never
+ * a status) is RT_EPROTO naming it. */
 int rt_card_exchange(struct rt_card *card, const uint8_t *capdu, size_t clen, uint8_t *rapdu,
 		     size_t *rlen, struct rt_err *err);
 

@@ -4,10 +4,23 @@
  * waiting for a card with SCardGetStatusChange (never sleeping), connecting, resets with
  * SCardReconnect, transmits, and mapping PC/SC return codes to RT_E* with a message that
  * names the cause. The handle stays open for the whole run: pcscd powers a card off
- * 0.4-0.8 s after its last handle closes (design.md 5). */
+ * 0.4-0.8 s after its last handle closes (design.md 5).
+ *
+ * Every PC/SC call that waits on the card (connect, reconnect, transmit) runs on one
+ * worker thread per card while the caller waits on a condition variable until the
+ * card's bound (case deadline, signal flag): SCardTransmit has no timeout of its own,
+ * and vpcd's driver blocks in recv(MSG_WAITALL) for good on a card that never answers
+ * or sends a 0-byte frame. On timeout SCardCancel is called (it wakes only
+ * SCardGetStatusChange, but costs nothing) and the card is marked stuck: the worker and
+ * the PC/SC context stay with the pending call (libpcsclite holds the context's lock
+ * during it), later calls fail at once, and close abandons them to the worker, which
+ * frees them if the call ever returns. */
 #include "transport/rt_card_pcsc.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,13 +28,29 @@
 
 #include <winscard.h>
 
+#include "codec/rt_apdu.h"
+#include "util/rt_hex.h"
 #include "util/rt_log.h"
+#include "util/rt_time.h"
 
 /* How long a failed transmit waits for pcscd to tell whether the card went away: vpcd
  * checks presence about every 400 ms (design.md 5). */
 #define RT_PCSC_REMOVAL_PROBE_MS 1200u
 /* The reader list pcscd returns is bounded; more than this is not a real machine. */
 #define RT_PCSC_READERS_MAX 64
+/* Without a case deadline (tools, `rsptest lua`), a call still ends after this long:
+ * no card takes a minute over one exchange. */
+#define RT_PCSC_CALL_MS_DEFAULT 60000u
+/* How often a waiting caller looks at the signal flag (the signal itself may land on
+ * any thread that does not block it, so do not count on EINTR). */
+#define RT_PCSC_POLL_MS 50
+
+enum rt_pcsc_job_kind {
+	RT_PCSC_JOB_NONE = 0,
+	RT_PCSC_JOB_CONNECT,
+	RT_PCSC_JOB_RECONNECT,
+	RT_PCSC_JOB_TRANSMIT,
+};
 
 struct rt_pcsc {
 	SCARDCONTEXT ctx;
@@ -30,6 +59,20 @@ struct rt_pcsc {
 	DWORD share;
 	DWORD protocol; /* SCARD_PROTOCOL_T0 or _T1 */
 	char reader[128];
+	/* The worker and its one job slot, all under mu. */
+	pthread_t thr;
+	int have_thr, have_sync;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	enum rt_pcsc_job_kind job; /* posted and not finished; NONE when idle */
+	int quit;                  /* close: the worker ends when idle */
+	int abandoned;             /* close while a job is pending: the worker frees p */
+	DWORD disposition;         /* RECONNECT */
+	uint8_t capdu[RT_APDU_MAX];
+	size_t clen;
+	uint8_t rapdu[RT_RAPDU_MAX];
+	DWORD rlen;
+	LONG rv;
 };
 
 /* PC/SC result -> RT_E* and a cause people understand (PC/SC part 5, pcsclite.h). */
@@ -86,6 +129,198 @@ static uint64_t rt_pcsc_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void rt_pcsc_release(struct rt_pcsc *p)
+{
+	if (p->have_handle)
+		SCardDisconnect(p->handle, SCARD_LEAVE_CARD);
+	if (p->have_ctx)
+		SCardReleaseContext(p->ctx);
+	if (p->have_sync) {
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+	}
+	free(p);
+}
+
+/* Runs one posted job with the lock released (the job's data is the worker's until it
+ * clears p->job). */
+static void rt_pcsc_do_job(struct rt_pcsc *p, enum rt_pcsc_job_kind job)
+{
+	const SCARD_IO_REQUEST *pci;
+	DWORD proto = 0;
+
+	switch (job) {
+	case RT_PCSC_JOB_CONNECT:
+		/* Offer both protocols: pcscd selects the card's first offered one (ISO
+		 * 7816-3 6.3.1 default), which is what the card asked for. */
+		p->rv = SCardConnect(p->ctx, p->reader, p->share,
+				     SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &p->handle, &proto);
+		if (p->rv == SCARD_S_SUCCESS) {
+			p->have_handle = 1;
+			p->protocol = proto;
+		}
+		break;
+	case RT_PCSC_JOB_RECONNECT:
+		p->rv = SCardReconnect(p->handle, p->share, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+				       p->disposition, &proto);
+		break;
+	case RT_PCSC_JOB_TRANSMIT:
+		pci = p->protocol == SCARD_PROTOCOL_T1 ? SCARD_PCI_T1 : SCARD_PCI_T0;
+		p->rlen = sizeof(p->rapdu);
+		p->rv = SCardTransmit(p->handle, pci, p->capdu, (DWORD)p->clen, NULL, p->rapdu,
+				      &p->rlen);
+		break;
+	case RT_PCSC_JOB_NONE:
+		break;
+	}
+}
+
+static void *rt_pcsc_worker(void *arg)
+{
+	struct rt_pcsc *p = arg;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		enum rt_pcsc_job_kind job;
+
+		while (p->job == RT_PCSC_JOB_NONE && !p->quit)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->job == RT_PCSC_JOB_NONE)
+			break; /* quit */
+		job = p->job;
+		pthread_mutex_unlock(&p->mu);
+		rt_pcsc_do_job(p, job);
+		pthread_mutex_lock(&p->mu);
+		p->job = RT_PCSC_JOB_NONE;
+		pthread_cond_broadcast(&p->cv);
+		if (p->abandoned) {
+			/* Nobody waits any more: the call we were stuck in has returned, so
+			 * the context is free to release. */
+			pthread_mutex_unlock(&p->mu);
+			rt_pcsc_release(p);
+			return NULL;
+		}
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Starts the worker with SIGINT/SIGTERM blocked, so that a signal reaches the main
+ * thread and its handler, never a thread stuck in pcscd's socket. */
+static int rt_pcsc_start_worker(struct rt_pcsc *p, struct rt_err *err)
+{
+	pthread_condattr_t ca;
+	sigset_t block, old;
+	int e;
+
+	if (pthread_mutex_init(&p->mu, NULL) != 0)
+		return rt_err_set(err, RT_ENOMEM, "pcsc: creating a mutex");
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	e = pthread_cond_init(&p->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	if (e != 0) {
+		pthread_mutex_destroy(&p->mu);
+		return rt_err_set(err, RT_ENOMEM, "pcsc: creating a condition variable");
+	}
+	p->have_sync = 1;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	e = pthread_create(&p->thr, NULL, rt_pcsc_worker, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e != 0)
+		return rt_err_set(err, RT_ENOMEM, "pcsc: starting the card thread: %s", strerror(e));
+	p->have_thr = 1;
+	return 0;
+}
+
+/* "00A40400 10A0...(+n)" — the C-APDU for a message, shortened. */
+static void rt_pcsc_capdu_str(const uint8_t *c, size_t n, char *out, size_t outsz)
+{
+	size_t show = n > 24 ? 24 : n;
+
+	if (outsz < show * 2 + 16) {
+		out[0] = '\0';
+		return;
+	}
+	rt_hex_encode(c, show, out, outsz);
+	if (show < n)
+		snprintf(out + show * 2, outsz - show * 2, "...(%zu bytes)", n);
+}
+
+/* Posts job and waits until it is done, the bound's deadline (or deadline_ms when the
+ * card has no bound) passes, or the bound's signal flag is set. A job still pending
+ * from an earlier interrupted call is waited for first. On timeout the card is marked
+ * stuck. Returns 0 when the job ran (its PC/SC result is in p->rv). */
+static int rt_pcsc_call(struct rt_card *card, enum rt_pcsc_job_kind job, unsigned deadline_ms,
+			const char *what, struct rt_err *err)
+{
+	struct rt_pcsc *p = card->ctx;
+	const struct rt_card_bound *b = card->bound;
+	double start = rt_time_s(), until = start + deadline_ms / 1000.0;
+	int posted = 0, rc = 0;
+
+	if (b && b->deadline > 0)
+		until = b->deadline;
+	pthread_mutex_lock(&p->mu);
+	if (card->stuck[0] && p->job == RT_PCSC_JOB_NONE) {
+		/* The call we gave up on has returned after all: the card is usable. */
+		rt_log(RT_LOG_INFO, "pcsc \"%s\": the pending call finished; card usable again",
+		       p->reader);
+		card->stuck[0] = '\0';
+	}
+	if (card->stuck[0]) {
+		rc = rt_err_set(err, RT_ETIMEDOUT, "%s", card->stuck);
+		goto out;
+	}
+	for (;;) {
+		struct timespec ts;
+		double now = rt_time_s(), slice;
+
+		if (p->job == RT_PCSC_JOB_NONE) {
+			if (posted)
+				break; /* our job is done */
+			p->job = job;
+			posted = 1;
+			pthread_cond_broadcast(&p->cv);
+			continue;
+		}
+		if (b && b->interrupted && *b->interrupted) {
+			rc = rt_err_set(err, RT_EINTR, "pcsc \"%s\": interrupted by signal %d during %s",
+					p->reader, (int)*b->interrupted, what);
+			goto out; /* a posted job stays pending; the next call waits for it */
+		}
+		if (now >= until) {
+			char c[80] = "";
+
+			if (job == RT_PCSC_JOB_TRANSMIT && posted)
+				rt_pcsc_capdu_str(p->capdu, p->clen, c, sizeof(c));
+			snprintf(card->stuck, sizeof(card->stuck),
+				 "pcsc \"%s\": card did not answer within %.0f ms (%s%s%s%s)",
+				 p->reader, (now - start) * 1000.0,
+				 posted ? what : "an earlier call still pending",
+				 c[0] ? ", last C-APDU " : "", c, b && b->deadline > 0 ? ", case deadline" : "");
+			rc = rt_err_set(err, RT_ETIMEDOUT, "%s", card->stuck);
+			/* Wakes a pending SCardGetStatusChange only; SCardTransmit stays. */
+			SCardCancel(p->ctx);
+			goto out;
+		}
+		slice = until - now;
+		if (slice > RT_PCSC_POLL_MS / 1000.0)
+			slice = RT_PCSC_POLL_MS / 1000.0;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += (long)(slice * 1e9);
+		ts.tv_sec += ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&p->cv, &p->mu, &ts);
+	}
+out:
+	pthread_mutex_unlock(&p->mu);
+	return rc;
 }
 
 /* Case-insensitive substring test (no strcasestr: it is a GNU extension). */
@@ -172,7 +407,8 @@ static int rt_pcsc_establish(SCARDCONTEXT *ctx, struct rt_err *err)
 /* Waits until one of the readers in st[0..n) holds a responsive card, at most wait_ms.
  * *which receives its index. */
 static int rt_pcsc_wait_card(SCARDCONTEXT ctx, SCARD_READERSTATE *st, unsigned n,
-			     unsigned wait_ms, unsigned *which, struct rt_err *err)
+			     unsigned wait_ms, const struct rt_card_bound *b, unsigned *which,
+			     struct rt_err *err)
 {
 	uint64_t deadline = rt_pcsc_now_ms() + wait_ms;
 	DWORD timeout = 0; /* first round: the current state, without waiting */
@@ -197,10 +433,16 @@ static int rt_pcsc_wait_card(SCARDCONTEXT ctx, SCARD_READERSTATE *st, unsigned n
 			}
 			st[i].dwCurrentState = s & ~(DWORD)SCARD_STATE_CHANGED;
 		}
+		if (b && b->interrupted && *b->interrupted)
+			return rt_err_set(err, RT_EINTR,
+					  "pcsc: interrupted by signal %d while waiting for a card",
+					  (int)*b->interrupted);
 		now = rt_pcsc_now_ms();
 		if (now >= deadline)
 			break;
-		timeout = (DWORD)(deadline - now);
+		/* Short rounds, so that a signal is seen soon (the signal lands in
+		 * libpcsclite's poll, which just restarts). */
+		timeout = (DWORD)(deadline - now > 200u ? 200u : deadline - now);
 	}
 	if (n == 1)
 		return rt_err_set(err, RT_ETIMEDOUT, "pcsc \"%s\": no card within %u ms",
@@ -230,29 +472,41 @@ static int rt_pcsc_read_atr(struct rt_card *card, struct rt_pcsc *p, struct rt_e
 static int rt_pcsc_reset(struct rt_card *card, int cold, struct rt_err *err)
 {
 	struct rt_pcsc *p = card->ctx;
-	DWORD proto = 0;
-	LONG rv;
+	const char *what = cold ? "cold reset" : "warm reset";
+	int rc;
 
 	/* PC/SC part 5 SCardReconnect: SCARD_UNPOWER_CARD = cold reset (power cycle),
 	 * SCARD_RESET_CARD = warm reset; the handle stays ours throughout. */
-	rv = SCardReconnect(p->handle, p->share, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
-			    cold ? SCARD_UNPOWER_CARD : SCARD_RESET_CARD, &proto);
-	if (rv != SCARD_S_SUCCESS)
-		return rt_pcsc_fail(err, rv, p->reader, cold ? "cold reset" : "warm reset");
+	p->disposition = cold ? SCARD_UNPOWER_CARD : SCARD_RESET_CARD;
+	rc = rt_pcsc_call(card, RT_PCSC_JOB_RECONNECT, RT_PCSC_CALL_MS_DEFAULT, what, err);
+	if (rc)
+		return rc;
+	if (p->rv != SCARD_S_SUCCESS)
+		return rt_pcsc_fail(err, p->rv, p->reader, what);
 	return rt_pcsc_read_atr(card, p, err);
 }
 
 /* After a failed transmit: did the card go away? vpcd reports a vanished software card
  * at its next presence poll, so wait for a state change briefly instead of guessing. */
-static int rt_pcsc_card_gone(struct rt_pcsc *p)
+static int rt_pcsc_card_gone(struct rt_pcsc *p, const struct rt_card_bound *b)
 {
 	SCARD_READERSTATE st;
+	DWORD wait = RT_PCSC_REMOVAL_PROBE_MS;
 	LONG rv;
+
+	/* The probe too ends by the case deadline, and not at all after a signal. */
+	if (b && b->interrupted && *b->interrupted)
+		return 0;
+	if (b && b->deadline > 0) {
+		double left = (b->deadline - rt_time_s()) * 1000.0;
+
+		wait = left <= 0 ? 0 : left < wait ? (DWORD)left : wait;
+	}
 
 	memset(&st, 0, sizeof(st));
 	st.szReader = p->reader;
 	st.dwCurrentState = SCARD_STATE_PRESENT;
-	rv = SCardGetStatusChange(p->ctx, RT_PCSC_REMOVAL_PROBE_MS, &st, 1);
+	rv = SCardGetStatusChange(p->ctx, wait, &st, 1);
 	if (rv != SCARD_S_SUCCESS)
 		return rv != (LONG)SCARD_E_TIMEOUT;
 	return (st.dwEventState & (SCARD_STATE_EMPTY | SCARD_STATE_UNAVAILABLE |
@@ -263,23 +517,47 @@ static int rt_pcsc_transmit(struct rt_card *card, const uint8_t *capdu, size_t c
 			    uint8_t *rapdu, size_t *rlen, struct rt_err *err)
 {
 	struct rt_pcsc *p = card->ctx;
-	const SCARD_IO_REQUEST *pci = p->protocol == SCARD_PROTOCOL_T1 ? SCARD_PCI_T1 : SCARD_PCI_T0;
-	DWORD out = (DWORD)(*rlen > RT_RAPDU_MAX ? RT_RAPDU_MAX : *rlen);
 	LONG rv;
+	int rc;
 
 	if (clen > RT_APDU_MAX)
 		return rt_err_set(err, RT_ERANGE, "pcsc: C-APDU of %zu bytes above %d", clen,
 				  RT_APDU_MAX);
-	rv = SCardTransmit(p->handle, pci, capdu, (DWORD)clen, NULL, rapdu, &out);
+	/* The worker owns copies of both buffers, so a call given up on never writes
+	 * into the caller's memory later. capdu/clen are set under no lock: the slot is
+	 * the worker's only while p->job is set, and rt_pcsc_call posts only when idle,
+	 * so wait for that first by refusing a stuck card. */
+	pthread_mutex_lock(&p->mu);
+	if (p->job != RT_PCSC_JOB_NONE) {
+		pthread_mutex_unlock(&p->mu);
+		/* An interrupted exchange is still in flight: wait for it (bounded) with a
+		 * job that does nothing new. */
+		rc = rt_pcsc_call(card, RT_PCSC_JOB_NONE, RT_PCSC_CALL_MS_DEFAULT,
+				  "an earlier exchange", err);
+		if (rc)
+			return rc;
+		pthread_mutex_lock(&p->mu);
+	}
+	memcpy(p->capdu, capdu, clen);
+	p->clen = clen;
+	pthread_mutex_unlock(&p->mu);
+	rc = rt_pcsc_call(card, RT_PCSC_JOB_TRANSMIT, RT_PCSC_CALL_MS_DEFAULT, "an exchange", err);
+	if (rc)
+		return rc;
+	rv = p->rv;
 	if (rv == SCARD_S_SUCCESS) {
-		*rlen = out;
+		if (p->rlen > *rlen)
+			return rt_err_set(err, RT_ENOMEM, "pcsc \"%s\": R-APDU of %lu bytes above %zu",
+					  p->reader, (unsigned long)p->rlen, *rlen);
+		memcpy(rapdu, p->rapdu, p->rlen);
+		*rlen = p->rlen;
 		return 0;
 	}
 	/* A software card killed mid-exchange shows up first as a failed exchange; tell
 	 * "removed" apart from other I/O trouble so the verdict names it. */
 	if ((rv == (LONG)SCARD_E_NOT_TRANSACTED || rv == (LONG)SCARD_F_COMM_ERROR ||
 	     rv == (LONG)SCARD_W_UNRESPONSIVE_CARD) &&
-	    rt_pcsc_card_gone(p))
+	    rt_pcsc_card_gone(p, card->bound))
 		return rt_err_set(err, RT_EREMOVED, "pcsc \"%s\": card removed during an exchange (%s)",
 				  p->reader, pcsc_stringify_error(rv));
 	return rt_pcsc_fail(err, rv, p->reader, "transmit");
@@ -291,12 +569,28 @@ static void rt_pcsc_close(struct rt_card *card)
 
 	if (!p)
 		return;
-	if (p->have_handle)
-		SCardDisconnect(p->handle, SCARD_LEAVE_CARD);
-	if (p->have_ctx)
-		SCardReleaseContext(p->ctx);
-	free(p);
 	card->ctx = NULL;
+	if (!p->have_thr) {
+		rt_pcsc_release(p);
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	if (p->job != RT_PCSC_JOB_NONE) {
+		/* Stuck in pcscd: SCardDisconnect would wait for the context's lock for
+		 * good. Leave everything to the worker, which frees it if the call returns
+		 * (or the process ends). */
+		p->abandoned = 1;
+		pthread_mutex_unlock(&p->mu);
+		pthread_detach(p->thr);
+		rt_log(RT_LOG_INFO, "pcsc \"%s\": closed with a call still pending in pcscd",
+		       p->reader);
+		return;
+	}
+	p->quit = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->thr, NULL);
+	rt_pcsc_release(p);
 }
 
 static const struct rt_card_ops rt_pcsc_ops = {
@@ -348,18 +642,24 @@ int rt_card_pcsc_open_opts(const char *reader_match, int reader_index,
 			   const struct rt_card_pcsc_opts *opts, struct rt_card **out,
 			   struct rt_err *err)
 {
-	static const struct rt_card_pcsc_opts defaults = { RT_CARD_PCSC_WAIT_MS_DEFAULT, 0 };
+	static const struct rt_card_pcsc_opts defaults = { RT_CARD_PCSC_WAIT_MS_DEFAULT, 0, NULL };
 	struct rt_pcsc_readers readers = { 0 };
 	SCARD_READERSTATE *st = NULL;
 	struct rt_card *card = NULL;
 	struct rt_pcsc *p;
-	unsigned n = 0, which = 0;
-	LONG rv;
+	unsigned n = 0, which = 0, wait_ms;
 	int rc;
 
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
+	wait_ms = opts->wait_ms;
+	if (opts->bound && opts->bound->deadline > 0) {
+		/* The case deadline caps the wait for a card too. */
+		double left = (opts->bound->deadline - rt_time_s()) * 1000.0;
+
+		wait_ms = left <= 0 ? 0 : left < wait_ms ? (unsigned)left : wait_ms;
+	}
 	card = calloc(1, sizeof(*card));
 	p = calloc(1, sizeof(*p));
 	st = calloc(RT_PCSC_READERS_MAX, sizeof(*st));
@@ -370,6 +670,7 @@ int rt_card_pcsc_open_opts(const char *reader_match, int reader_index,
 	}
 	card->ctx = p;
 	card->ops = &rt_pcsc_ops;
+	card->bound = opts->bound;
 	p->share = opts->exclusive ? SCARD_SHARE_EXCLUSIVE : SCARD_SHARE_SHARED;
 	rc = rt_pcsc_establish(&p->ctx, err);
 	if (rc)
@@ -381,20 +682,24 @@ int rt_card_pcsc_open_opts(const char *reader_match, int reader_index,
 	rc = rt_pcsc_pick(&readers, reader_match, reader_index, st, &n, err);
 	if (rc)
 		goto out;
-	rc = rt_pcsc_wait_card(p->ctx, st, n, opts->wait_ms, &which, err);
+	rc = rt_pcsc_wait_card(p->ctx, st, n, wait_ms, opts->bound, &which, err);
 	if (rc)
 		goto out;
 	snprintf(p->reader, sizeof(p->reader), "%s", st[which].szReader);
 	snprintf(card->name, sizeof(card->name), "%s", p->reader);
-	/* Offer both protocols: pcscd selects the card's first offered one (ISO 7816-3
-	 * 6.3.1 default), which is what the card asked for. */
-	rv = SCardConnect(p->ctx, p->reader, p->share, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
-			  &p->handle, &p->protocol);
-	if (rv != SCARD_S_SUCCESS) {
-		rc = rt_pcsc_fail(err, rv, p->reader, "connecting to the card");
+	rc = rt_pcsc_start_worker(p, err);
+	if (rc)
+		goto out;
+	/* pcscd talks to the card to connect (power on, ATR): a card that stalls there
+	 * must not hang us either. */
+	rc = rt_pcsc_call(card, RT_PCSC_JOB_CONNECT, wait_ms + RT_CARD_PCSC_WAIT_MS_DEFAULT,
+			  "connecting", err);
+	if (rc)
+		goto out;
+	if (p->rv != SCARD_S_SUCCESS) {
+		rc = rt_pcsc_fail(err, p->rv, p->reader, "connecting to the card");
 		goto out;
 	}
-	p->have_handle = 1;
 	rc = rt_pcsc_read_atr(card, p, err);
 	if (rc)
 		goto out;

@@ -17,6 +17,10 @@
 struct rt_card_pcsc_opts {
 	unsigned wait_ms; /* wait for a card at most this long (0: must be present now) */
 	int exclusive;    /* 1: SCARD_SHARE_EXCLUSIVE, 0: SCARD_SHARE_SHARED */
+	/* Bounds the open (the wait for a card, connecting) and then every call on the
+	 * card (it becomes card->bound; the caller may change it later). NULL: calls end
+	 * after at most a minute. */
+	const struct rt_card_bound *bound;
 };
 
 /* Opens a card through pcscd, with default options (wait RT_CARD_PCSC_WAIT_MS_DEFAULT,

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "transport/rt_card.h"
@@ -29,6 +30,9 @@
 #define RT_VPCD_FRAME_MAX 65535u
 /* How often a blocked read looks at the stop flag when no signal interrupts it. */
 #define RT_VPCD_POLL_MS 500
+/* A send that vpcd does not take within this long means pcscd no longer reads: drop
+ * the connection (a removal) rather than block the card side for good. */
+#define RT_VPCD_SEND_TIMEOUT_MS 5000
 
 /* vpcd control codes (vsmartcard vpcd.h; a 1-byte payload). */
 enum rt_vpcd_ctrl {
@@ -108,6 +112,12 @@ static int rt_vpcd_connect(const char *host, uint16_t port, int *fd, struct rt_e
 		return rt_err_set(err, RT_EIO, "vpcd %s:%u: %s", host, (unsigned)port,
 				  strerror(last));
 	setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	{
+		struct timeval tv = { RT_VPCD_SEND_TIMEOUT_MS / 1000,
+				      (RT_VPCD_SEND_TIMEOUT_MS % 1000) * 1000 };
+
+		setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	}
 	*fd = s;
 	return 0;
 }
@@ -144,11 +154,15 @@ static int rt_vpcd_read(int fd, uint8_t *buf, size_t n, volatile sig_atomic_t *s
 }
 
 /* Sends one frame whose payload already sits at frame + 2 (one send in the common
- * case, so vpcd sees length and body in one segment). */
+ * case, so vpcd sees length and body in one segment). Never a 0-byte payload: vpcd's
+ * driver then waits in recv(MSG_WAITALL) for good, and pcscd with it. Bounded by
+ * SO_SNDTIMEO (RT_VPCD_SEND_TIMEOUT_MS). */
 static int rt_vpcd_send(int fd, uint8_t *frame, size_t len, struct rt_err *err)
 {
 	size_t off = 0, total = len + 2;
 
+	if (len == 0)
+		return rt_err_set(err, RT_EPROTO, "vpcd: refusing to send an empty frame");
 	frame[0] = (uint8_t)(len >> 8);
 	frame[1] = (uint8_t)len;
 	while (off < total) {
@@ -157,6 +171,10 @@ static int rt_vpcd_send(int fd, uint8_t *frame, size_t len, struct rt_err *err)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return rt_err_set(err, RT_ETIMEDOUT,
+						  "vpcd: send not taken within %d ms (pcscd stopped reading)",
+						  RT_VPCD_SEND_TIMEOUT_MS);
 			return rt_err_set(err, RT_EIO, "vpcd: send: %s", strerror(errno));
 		}
 		off += (size_t)w;
@@ -199,7 +217,8 @@ static int rt_vpcd_control(struct rt_vpcd_conn *c, uint8_t ctrl, struct rt_err *
 		return rt_vpcd_power(c, err);
 	case RT_VPCD_CTRL_ATR:
 		/* Also vpcd's presence poll (~every 400 ms): answer without touching the
-		 * card's state. */
+		 * card's state. No ATR (a 0-byte frame) would hang vpcd: rt_vpcd_send
+		 * refuses, and the connection ends (the card is removed). */
 		memcpy(c->tx + 2, c->atr, c->atr_len);
 		return rt_vpcd_send(c->fd, c->tx, c->atr_len, err);
 	default:
@@ -215,6 +234,12 @@ static int rt_vpcd_apdu(struct rt_vpcd_conn *c, size_t len, struct rt_err *err)
 
 	c->stats->apdus++;
 	rc = c->icc->ops->process(c->icc->card, c->rx, len, c->tx + 2, &rlen);
+	if (!rc && rlen < 2) {
+		/* An answer without a status word would be a 0- or 1-byte frame: the first
+		 * hangs vpcd (see rt_vpcd_send), neither is an R-APDU. */
+		rt_log(RT_LOG_WARN, "vpcd: the card answered %zu bytes; answering 6F00", rlen);
+		rc = RT_EPROTO;
+	}
 	if (rc) {
 		/* vpcd waits for an answer whatever happens; '6F00' = no precise diagnosis
 		 * (ISO 7816-4 5.6). */

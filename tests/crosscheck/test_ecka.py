@@ -2,7 +2,7 @@
 """Independent cross-check of the SGP.02 key establishment (ES8 EstablishISDPKeySet,
 GP Amd E scenario #3 / ECKA-EG) and of the EC primitives it uses, against rsptest's C.
 
-The reference below is written from the definitions in /work/shared/spec/sgp02-facts.md
+The reference below is written from the definitions in docs/sgp02-facts.md
 §4.2 and §4.4 (DGI and TLV layout, signed data 3A02 | 7F49 | 00 85 L RC, ShS = x of the
 ECDH point, ANSI X9.63 KDF with SHA-256 and a 32-bit counter from 1, SharedInfo layout,
 key split, receipt = AES-CMAC over A6 [| 85 L DR]) with Debian's python3-cryptography

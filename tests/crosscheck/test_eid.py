@@ -33,7 +33,10 @@ def ref_complete(body30: str) -> str:
 
 
 def ref_valid(eid32: str) -> bool:
-    return eid32.startswith("89") and int(eid32) % 97 == 1
+    # SGP.29 10: the check digits are the computed value (02..98); 00/01/99 also give
+    # mod 97 == 1 but are not what the rule produces.
+    return (eid32.startswith("89") and int(eid32) % 97 == 1
+            and ref_complete(eid32[:30]) == eid32)
 
 
 def tool(*args):
@@ -72,6 +75,22 @@ def main() -> int:
         want = ref_complete(body)
         rc, out = tool("eid-complete", body)
         expect(rc == 0 and out == want, "complete %s: C %s, ref %s" % (body, out, want))
+
+    # Bodies whose check digits are 97, 98 or 02: the aliases 00, 01, 99 (also mod 97
+    # == 1) must be refused, the computed values accepted.
+    found = {}
+    while len(found) < 3:
+        body = "89" + "".join(rng.choice("0123456789") for _ in range(28))
+        c = 98 - int(body + "00") % 97
+        if c in (97, 98, 2) and c not in found:
+            found[c] = body
+    for c, body in found.items():
+        alias = c - 97 if c >= 97 else c + 97
+        for cd in (c, alias):
+            e = body + "%02d" % cd
+            rc, _ = tool("eid-validate", e)
+            expect((rc == 0) == ref_valid(e) and ref_valid(e) == (cd == c),
+                   "check digits %02d of %s: C rc %d" % (cd, e, rc))
 
     base = PUBLIC_VALID[0]
     for i in range(2, 32):

@@ -3,7 +3,7 @@
 against rsptest's C implementation.
 
 The reference below is written from the protocol definitions in
-/work/shared/spec/sgp02-facts.md §3 and §4.3 and docs/spec-notes.md, SCP03 (KDF layout,
+docs/sgp02-facts.md §3 and §4.3 and docs/spec-notes.md, SCP03 (KDF layout,
 derivation constants, cryptograms, C-MAC chaining, C-DECRYPTION counter/ICV, R-MAC, R-ENC,
 DEK key component blocks, SCP03t TLV framing) with Python `cryptography` (Debian
 python3-cryptography, run with /usr/bin/python3); it shares no code with harness/. The C

@@ -3,7 +3,7 @@
 primitives it uses, against rsptest's C implementation.
 
 The reference below is written from the protocol definition in
-/work/shared/spec/sgp02-facts.md §1 (field order, padding rule, RC/CC input rules, PoR
+docs/sgp02-facts.md §1 (field order, padding rule, RC/CC input rules, PoR
 layout) with Python `cryptography` (Debian python3-cryptography, run with /usr/bin/python3)
 and zlib; it shares no code with harness/. The C side is reached through
 tests/tools/rt_scp80_tool (one request per line on stdin, see that file).

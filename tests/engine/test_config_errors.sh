@@ -53,8 +53,66 @@ check "unknown option named" grep -q "opt2.yaml:4:3: unknown option 'scp80.no_su
 # A SUT that cannot be reached: every applicable case is an ERROR naming the cause.
 printf 'name: absent reader\nrole: euicc\ncard:\n  transport: pcsc\n  reader: "no such reader"\n' >"$WORK/absent.yaml"
 PCSCLITE_CSOCK_NAME="$WORK/no-pcscd.comm" "$RSPTEST" run --sut "$WORK/absent.yaml" --report-dir "$WORK/r9" -k EID-001 >"$WORK/o9" 2>&1
-check "unreachable SUT exits 1" test $? -eq 1
+check "unreachable SUT (card never there) exits 2" test $? -eq 2
 check "unreachable SUT is an ERROR naming the cause" grep -q '^ERROR EUICC-BASIC-EID-001 .*SUT unreachable' "$WORK/o9"
 check "report written for an unreachable SUT" test -s "$WORK/r9/junit.xml"
+
+# A misspelt expectation is a usage error at load time, never a verdict (issue 7):
+# sww FAILed the card before, tlv.lenn passed silently.
+mkdir -p "$WORK/bx1" "$WORK/bx2"
+cp "$HERE/cases/verdicts/defaults.yaml" "$WORK/bx1/"
+cp "$HERE/cases/verdicts/defaults.yaml" "$WORK/bx2/"
+printf 'id: SELF-BADX-001\ntitle: typo in an expect key\nsteps:\n  - device.select: { aid: "${ISD_R_AID}" }\n    expect: { sww: "9000" }\n' >"$WORK/bx1/sww.yaml"
+printf 'id: SELF-BADX-002\ntitle: typo in a tlv sub-key\nsteps:\n  - device.get_data: { tag: "5A" }\n    expect:\n      tlv: { tag: "5A", lenn: 3 }\n' >"$WORK/bx2/lenn.yaml"
+"$RSPTEST" run --report-dir "$WORK/rbx1" "$WORK/bx1" >"$WORK/obx1" 2>&1
+check "unknown expect key exits 2" test $? -eq 2
+check "unknown expect key named with position" grep -q "sww.yaml:5:15: unknown expectation 'sww'" "$WORK/obx1"
+check "no verdict for a case with a typo" sh -c "! grep -q '^FAIL ' '$WORK/obx1'"
+"$RSPTEST" run --report-dir "$WORK/rbx2" "$WORK/bx2" >"$WORK/obx2" 2>&1
+check "unknown tlv sub-key exits 2" test $? -eq 2
+check "unknown tlv sub-key named with position" grep -q "lenn.yaml:6:25: unknown key 'lenn' in expect tlv" "$WORK/obx2"
+
+# The SUT description's credentials are checked when it loads (issue 7): one usage error
+# with its position, not an ERROR in every case.
+sutkeys() { # sutkeys NAME SED-EXPR: the reference SUT with one edit
+  sed -e "s|^  personality: .*|  personality: $RT_SRCDIR/sut/personalities/reference.yaml|" -e "$2" \
+    "$RT_SRCDIR/sut/reference.yaml" >"$WORK/$1.yaml"
+  "$RSPTEST" list --sut "$WORK/$1.yaml" >"$WORK/$1.out" 2>&1
+}
+sutkeys kvn0 's|    - kvn: 1|    - kvn: 0|'
+check "SCP80 kvn 0 exits 2" test $? -eq 2
+check "SCP80 kvn 0 named with position" grep -q "kvn0.yaml:22:12: scp80.keysets\[1\]: kvn must be 1..15" "$WORK/kvn0.out"
+sutkeys kvn16 's|    - kvn: 1|    - kvn: 16|'
+check "SCP80 kvn 16 exits 2" test $? -eq 2
+sutkeys kiclen 's|      kic: "000102030405060708090A0B0C0D0E0F"|      kic: "0001020304050607"|'
+check "AES KIc of 8 bytes exits 2" test $? -eq 2
+check "AES KIc length named with position" grep -q "kiclen.yaml:23:12: scp80.keysets\[1\]: kic of 8 bytes does not fit aes (16, 24 or 32 bytes)" "$WORK/kiclen.out"
+sutkeys deslen 's|      kid_alg: aes|      kid_alg: des|'
+check "DES KID of 16 bytes exits 2" test $? -eq 2
+check "DES KID length named" grep -q "kid of 16 bytes does not fit des (8 bytes)" "$WORK/deslen.out"
+sutkeys kidhex 's|      kid: "101112131415161718191A1B1C1D1E1F"|      kid: "10111213141516171819ZZ1B1C1D1E1F"|'
+check "non-hex KID exits 2" test $? -eq 2
+check "non-hex KID named with position" grep -q "kidhex.yaml:24:12: scp80.keysets\[1\]: kid must be hex" "$WORK/kidhex.out"
+sutkeys badalg 's|      kic_alg: aes|      kic_alg: aes256|'
+check "unknown algorithm exits 2" test $? -eq 2
+check "unknown algorithm named" grep -q "kic_alg must be one of: des, 3des2, 3des3, aes" "$WORK/badalg.out"
+sutkeys curve 's|    curve: P-256|    curve: P-384|'
+check "unknown curve exits 2" test $? -eq 2
+check "unknown curve named with position" grep -q "curve.yaml:34:12: keys.ecasd.curve must be one of" "$WORK/curve.out"
+sutkeys certname 's|    cert: p256/ecasd.7f21|    cert: p256/no-such.7f21|'
+check "unknown certificate name exits 2" test $? -eq 2
+check "unknown certificate named with position" grep -q "certname.yaml:35:11: keys.ecasd.cert: 'p256/no-such.7f21' is neither" "$WORK/certname.out"
+sutkeys ci 's|    ci: p256/ci|    ci: p256/nothere|'
+check "unknown CI exits 2" test $? -eq 2
+check "unknown CI named" grep -q "keys.ecasd.ci: 'p256/nothere' is no certificate of the test PKI" "$WORK/ci.out"
+sutkeys smdpkey 's|    key: p256/smdp.key|    key: p256/smdp.pem|'
+check "SM-DP key that is no key exits 2" test $? -eq 2
+check "SM-DP key named" grep -q "keys.smdp.key: 'p256/smdp.pem' is no private key" "$WORK/smdpkey.out"
+"$RSPTEST" list --sut "$RT_SRCDIR/sut/example-card-in-reader.yaml" >"$WORK/tmpl.out" 2>&1
+check "the template's placeholders are a usage error (exit 2)" test $? -eq 2
+check "... naming the first placeholder at file:line:col" \
+  grep -q "example-card-in-reader.yaml:36:11: keys.ecasd.cert: '7F21...' is neither hex .* template placeholder" "$WORK/tmpl.out"
+"$RSPTEST" list --sut "$RT_SRCDIR/sut/reference.yaml" >"$WORK/ref.out" 2>&1
+check "the reference SUT still loads" test $? -eq 0
 
 finish

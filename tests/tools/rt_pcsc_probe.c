@@ -204,7 +204,7 @@ static int rt_fail(const struct rt_err *err)
 
 static int rt_connect(struct probe *p)
 {
-	struct rt_card_pcsc_opts o = { p->wait_ms, 0 };
+	struct rt_card_pcsc_opts o = { p->wait_ms, 0, NULL };
 	struct rt_err err = { 0, "" };
 
 	if (rt_card_pcsc_open_opts(p->reader, -1, &o, &p->card, &err))

@@ -34,6 +34,9 @@ static const char *const valid_eids[] = {
 	"89882119900000000000000000000005",
 	"89049032123451234512345670000709",
 	"89000000000000000000000000000002",
+	/* the extremes of the computed range, 97 and 98 (and 02 above) */
+	"89514026140141931417058649208397",
+	"89312581535493066683645074952898",
 };
 
 static void test_valid(void **state)
@@ -81,6 +84,17 @@ static void test_invalid(void **state)
 	assert_int_equal(rt_eid_from_digits("89049032123451234512345678901234", eid, &err), 0);
 	assert_int_equal(rt_eid_validate(eid, sizeof(eid), &err), RT_EPROTO);
 	assert_err_has(&err, "check digits 34 wrong (number mod 97 = 0, must be 1)");
+	/* mod 97 = 1 but check digits outside 02..98: aliases of 97, 98 and 02 (bodies
+	 * found with Python integers: 98 - int(body + "00") % 97 gives 97, 98, 2). */
+	assert_int_equal(rt_eid_from_digits("89514026140141931417058649208300", eid, &err), 0);
+	assert_int_equal(rt_eid_validate(eid, sizeof(eid), &err), RT_EPROTO);
+	assert_err_has(&err, "check digits 00 out of range (SGP.29 computes 02..98, here 97)");
+	assert_int_equal(rt_eid_from_digits("89312581535493066683645074952801", eid, &err), 0);
+	assert_int_equal(rt_eid_validate(eid, sizeof(eid), &err), RT_EPROTO);
+	assert_err_has(&err, "check digits 01 out of range");
+	assert_int_equal(rt_eid_from_digits("89434839548620579868282880729099", eid, &err), 0);
+	assert_int_equal(rt_eid_validate(eid, sizeof(eid), &err), RT_EPROTO);
+	assert_err_has(&err, "check digits 99 out of range (SGP.29 computes 02..98, here 02)");
 	/* wrong prefix */
 	assert_int_equal(rt_eid_from_digits("88049032123451234512345678901235", eid, &err), 0);
 	assert_int_equal(rt_eid_validate(eid, sizeof(eid), &err), RT_EPROTO);

@@ -39,6 +39,13 @@ out:
 int rt_cardlink_open_pcsc(const char *reader, int index, struct rt_cardlink **out,
 			  struct rt_err *err)
 {
+	return rt_cardlink_open_pcsc_opts(reader, index, NULL, out, err);
+}
+
+int rt_cardlink_open_pcsc_opts(const char *reader, int index,
+			       const struct rt_card_pcsc_opts *opts, struct rt_cardlink **out,
+			       struct rt_err *err)
+{
 	struct rt_cardlink *l;
 	int rc;
 
@@ -46,7 +53,7 @@ int rt_cardlink_open_pcsc(const char *reader, int index, struct rt_cardlink **ou
 	l = calloc(1, sizeof(*l));
 	if (!l)
 		return rt_err_set(err, RT_ENOMEM, "out of memory");
-	rc = rt_card_pcsc_open(reader, index, &l->card, err);
+	rc = rt_card_pcsc_open_opts(reader, index, opts, &l->card, err);
 	if (rc) {
 		free(l);
 		return rc;

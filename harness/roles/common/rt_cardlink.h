@@ -7,6 +7,7 @@
 
 #include "roles/euicc/rt_euicc.h"
 #include "transport/rt_card.h"
+#include "transport/rt_card_pcsc.h"
 #include "transport/rt_icc.h"
 #include "util/rt_err.h"
 
@@ -23,6 +24,12 @@ int rt_cardlink_open_reference(const struct rt_euicc_config *cfg, struct rt_card
 /* A reader through pcscd: name substring (or NULL) / index (-1 = first with a card). */
 int rt_cardlink_open_pcsc(const char *reader, int index, struct rt_cardlink **out,
 			  struct rt_err *err);
+
+/* Same with explicit options (opts NULL = defaults): how long to wait for a card, and
+ * the bound (case deadline, signal flag) the card's calls run under. */
+int rt_cardlink_open_pcsc_opts(const char *reader, int index,
+			       const struct rt_card_pcsc_opts *opts, struct rt_cardlink **out,
+			       struct rt_err *err);
 
 /* Closes the card, then frees what was behind it. NULL is fine. */
 void rt_cardlink_close(struct rt_cardlink *link);

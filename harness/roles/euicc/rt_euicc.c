@@ -68,6 +68,7 @@ const struct rt_euicc_fault_name rt_euicc_fault_names[] = {
 	{ "ignore_memory", RT_EUICC_FAULT_IGNORE_MEMORY },
 	{ "scp03t_no_mac_check", RT_EUICC_FAULT_SCP03T_NO_MAC_CHECK },
 	{ "emergency_on_enabled", RT_EUICC_FAULT_EMERGENCY_ON_ENABLED },
+	{ "envelope_6d00", RT_EUICC_FAULT_ENVELOPE_6D00 },
 	{ NULL, 0 },
 };
 

@@ -47,6 +47,7 @@ enum rt_euicc_fault {
 	RT_EUICC_FAULT_IGNORE_MEMORY = 1u << 8,   /* create ISD-Ps beyond the capacity */
 	RT_EUICC_FAULT_SCP03T_NO_MAC_CHECK = 1u << 9, /* accept SCP03t segments with a bad MAC */
 	RT_EUICC_FAULT_EMERGENCY_ON_ENABLED = 1u << 10, /* emergency attribute on the enabled profile */
+	RT_EUICC_FAULT_ENVELOPE_6D00 = 1u << 11,  /* every ENVELOPE answers 6D00 (no OTA at all) */
 };
 
 /* STORE DATA DGI of SetEmergencyProfileAttribute when cfg.emergency_dgi is 0: UNCONFIRMED,

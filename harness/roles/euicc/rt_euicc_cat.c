@@ -122,6 +122,10 @@ uint16_t rt_euicc_cmd_envelope(struct rt_euicc *card, struct rt_euicc_channel *c
 	uint16_t sw;
 
 	(void)ch;
+	/* Fault envelope_6d00: a card with no SMS-PP download at all ("INS not supported"),
+	 * which silently "refuses" every bad packet; negative OTA cases must not credit it. */
+	if (card->cfg.faults & RT_EUICC_FAULT_ENVELOPE_6D00)
+		return 0x6D00;
 	if (cmd->apdu->p1 != 0 || cmd->apdu->p2 != 0)
 		return RT_SW_WRONG_P1P2;
 	if (cmd->apdu->lc < 2)

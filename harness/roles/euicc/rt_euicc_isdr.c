@@ -8,7 +8,7 @@
  * and MasterDelete with its token), GET STATUS (per-profile audit) and GET DATA (BF30 audit,
  * FF21 resources); the notification queue (E1 messages, sequence numbers, attempts), the
  * roll-back point of an unconfirmed profile change, POL1 checks and the REFRESH proactive
- * command that follows a profile change. Encodings: ../shared/spec/sgp02-facts.md §4.1,
+ * command that follows a profile change. Encodings: docs/sgp02-facts.md §4.1,
  * §5.2-§5.5; open points and the choices made: docs/spec-notes/60-es5.md.
  *
  * Every handler answers 6982 unless the command came through the OTA executor
