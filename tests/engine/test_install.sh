@@ -24,11 +24,11 @@ check "installed rsptest runs its built-in suite" test $status -eq 0
 check "installed rsptest used its installed test cases" \
   grep -q "$WORK/prefix/share/rsptest/testcases" "$WORK/rep/junit.xml"
 # The README's examples, run from the prefix (ecka_establish reads ../certs from there).
-for ex in "$share"/examples/*.lua; do
-  env -u RSPTEST_DATADIR "$WORK/prefix/bin/rsptest" lua "$ex" >"$WORK/ex.out" 2>&1
+for example in "$share"/examples/*.lua; do
+  env -u RSPTEST_DATADIR "$WORK/prefix/bin/rsptest" lua "$example" >"$WORK/ex.out" 2>&1
   status=$?
   [ $status -eq 0 ] || cat "$WORK/ex.out"
-  check "installed example $(basename "$ex") runs" test $status -eq 0
+  check "installed example $(basename "$example") runs" test $status -eq 0
 done
 # The installed sandbox scripts: the reference card behind a private pcscd + vpcd,
 # reached by the installed binary through PC/SC.
