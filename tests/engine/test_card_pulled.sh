@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # A card pulled mid-test (through real pcscd + vpcd): the case in flight ends as an
 # ERROR naming the cause, the run goes on, the next case finds the card again once it
-# is back, and the report is written.
+# is back, and the report is written. Waits are on events (the console line, process
+# exit, pcscd's reader state through `rt_pcsc_probe wait`), never fixed delays.
 . "$(dirname "$0")/lib.sh"
 if [ -z "${RT_PULLED_INSIDE:-}" ]; then
   export RT_PULLED_INSIDE=1
   exec "$RT_SRCDIR/scripts/pcsc-sandbox.sh" bash "$0" "$@"
 fi
-start_card() { "$RSPTEST" card serve >/dev/null 2>&1 & card=$!; }
+PROBE="$RT_BUILDDIR/tests/rt_pcsc_probe"
+start_card() { "$RSPTEST" card serve --vpcd "${RT_VPCD:-127.0.0.1:35963}" >/dev/null 2>&1 & card=$!; }
 start_card
+check "card inserted" "$PROBE" --wait-ms 20000 wait present
 "$RSPTEST" run --sut reference-vpcd --report-dir "$WORK/rep" "$HERE/cases/pulled" >"$WORK/out" 2>&1 &
 run=$!
-for _ in $(seq 1 100); do grep -q '^PASS  PULL-001' "$WORK/out" && break; sleep 0.05; done
+for _ in $(seq 1 1000); do
+  grep -q '^PASS  PULL-001' "$WORK/out" && break
+  kill -0 "$run" 2>/dev/null || break
+  sleep 0.02
+done
 kill -TERM "$card"; wait "$card" 2>/dev/null
-sleep 1
+check "pulled card: pcscd reports the reader empty" "$PROBE" --wait-ms 20000 wait absent
 start_card
 wait "$run"
 status=$?
