@@ -9,7 +9,9 @@ PKGS=(
   # libraries (design.md §5)
   libssl-dev openssl libcurl4-openssl-dev libxml2-dev libxml2-utils libyaml-dev
   liblua5.4-dev libpcsclite-dev libevent-dev libcmocka-dev
-  # PC/SC without hardware: private pcscd + the vpcd driver
+  # PC/SC without hardware: private pcscd + the vpcd driver (scripts/pcsc-sandbox.sh:
+  # unshare from util-linux, ip/ss from iproute2, pgrep from procps; python3 below also
+  # hands the plain sandbox's socket to pcscd by socket activation)
   pcscd vsmartcard-vpcd iproute2 util-linux procps
   # independent cross-checks in tests
   python3 python3-cryptography
