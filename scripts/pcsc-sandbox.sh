@@ -71,7 +71,8 @@ vpcd_driver() {
 }
 
 # write_conf DIR PORT LIBPATH — a reader.conf.d listing only vpcd on PORT. vpcd reads
-# the port from DEVICENAME "/dev/null:PORT" (strtoul base 0) and listens on it.
+# the port from DEVICENAME "/dev/null:PORT" (strtoul base 0) and listens on it (and
+# on PORT+1 for its second slot, "Virtual PCD 00 01").
 write_conf() {
   mkdir -p "$1"
   cat >"$1/vpcd" <<EOF
@@ -253,6 +254,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/pcsc-sandbox.XXXXXX")
 rc=1
 pidfile=/run/pcscd/pcscd.pid
 saved_pid=
+made_rundir=
 
 cleanup_outside() {
   trap - EXIT
@@ -265,6 +267,7 @@ cleanup_outside() {
   if [ -n "$saved_pid" ] && kill -0 "$saved_pid" 2>/dev/null; then
     printf '%s\n' "$saved_pid" >"$pidfile" 2>/dev/null || true
   fi
+  [ -z "$made_rundir" ] || rmdir /run/pcscd 2>/dev/null || true
   rm -rf "$tmp"
   exit "$rc"
 }
@@ -302,6 +305,15 @@ fi
 need python3
 vpcd_lib=$(vpcd_driver)
 sock=$tmp/pcscd.comm
+# pcscd 1.9 gives up when it cannot make its compiled-in /run/pcscd (for the pid file;
+# a chroot may not even have /run): make it here, and take it away again if empty.
+if [ ! -d /run/pcscd ]; then
+  if ! mkdir -p /run/pcscd 2>/dev/null; then
+    echo "pcsc-sandbox: plain: pcscd needs /run/pcscd, which cannot be made here" >&2
+    exit 1
+  fi
+  made_rundir=1
+fi
 if [ -e "$pidfile" ]; then
   saved_pid=$(tr -dc 0-9 <"$pidfile" 2>/dev/null || true)
 fi
@@ -323,10 +335,23 @@ os.environ["LISTEN_PID"] = str(os.getpid())
 os.environ.pop("LISTEN_FDNAMES", None)
 os.execvp(sys.argv[2], sys.argv[2:])
 '
+# vpcd listens on PORT for its first slot and PORT+1 for its second: both free.
+freeport='
+import socket
+for _ in range(100):
+    a = socket.socket(); a.bind(("", 0)); p = a.getsockname()[1]
+    b = socket.socket()
+    try:
+        b.bind(("", p + 1)); print(p); break
+    except OSError:
+        pass
+    finally:
+        a.close(); b.close()
+'
 port=
 for attempt in 1 2 3 4 5; do
   [ -z "$pending" ] || break
-  p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])')
+  p=$(python3 -c "$freeport")
   rm -f "$sock"
   write_conf "$tmp/reader.conf.d" "$p" "$vpcd_lib"
   # shellcheck disable=SC2086 # word splitting of the extra options is intended
