@@ -11,7 +11,9 @@ PKGS=(
   liblua5.4-dev libpcsclite-dev libevent-dev libcmocka-dev
   # line editing, history and completion at the `rsptest lua` prompt (harness/cli/rt_repl_edit.c)
   libedit-dev
-  # PC/SC without hardware: private pcscd + the vpcd driver
+  # PC/SC without hardware: private pcscd + the vpcd driver (scripts/pcsc-sandbox.sh:
+  # unshare from util-linux, ip/ss from iproute2, pgrep from procps; python3 below also
+  # hands the plain sandbox's socket to pcscd by socket activation)
   pcscd vsmartcard-vpcd iproute2 util-linux procps
   # independent cross-checks in tests
   python3 python3-cryptography

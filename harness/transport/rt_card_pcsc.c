@@ -546,6 +546,13 @@ static int rt_pcsc_transmit(struct rt_card *card, const uint8_t *capdu, size_t c
 		return rc;
 	rv = p->rv;
 	if (rv == SCARD_S_SUCCESS) {
+		/* vpcd answers an exchange whose card went away mid-way (its socket closed)
+		 * with an empty response and success: with no status word (ISO 7816-4 5.1
+		 * needs SW1 SW2), ask pcscd whether the card is still there. */
+		if (p->rlen < 2 && rt_pcsc_card_gone(p, card->bound))
+			return rt_err_set(err, RT_EREMOVED,
+					  "pcsc \"%s\": card removed during an exchange (empty response)",
+					  p->reader);
 		if (p->rlen > *rlen)
 			return rt_err_set(err, RT_ENOMEM, "pcsc \"%s\": R-APDU of %lu bytes above %zu",
 					  p->reader, (unsigned long)p->rlen, *rlen);

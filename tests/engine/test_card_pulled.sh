@@ -3,20 +3,27 @@
 # ERROR naming the cause, the run goes on, the next case finds the card again once it
 # is back, and the report is written. A card gone for good is said once and costs one
 # wait_card_ms (not two per case); a card never there makes the run exit 2 after one
-# wait.
+# wait. Waits are on events (the console line, process exit, pcscd's reader state
+# through `rt_pcsc_probe wait`), never fixed delays.
 . "$(dirname "$0")/lib.sh"
 : "${RT_BUILDDIR:?RT_BUILDDIR not set}"
 if [ -z "${RT_PULLED_INSIDE:-}" ]; then
   export RT_PULLED_INSIDE=1
   exec "$RT_SRCDIR/scripts/pcsc-sandbox.sh" bash "$0" "$@"
 fi
-start_card() { "$RSPTEST" card serve >/dev/null 2>&1 & card=$!; }
+PROBE="$RT_BUILDDIR/tests/rt_pcsc_probe"
+start_card() { "$RSPTEST" card serve --vpcd "${RT_VPCD:-127.0.0.1:35963}" >/dev/null 2>&1 & card=$!; }
 start_card
+check "card inserted" "$PROBE" --wait-ms 20000 wait present
 "$RSPTEST" run --sut reference-vpcd --report-dir "$WORK/rep" "$HERE/cases/pulled" >"$WORK/out" 2>&1 &
 run=$!
-for _ in $(seq 1 100); do grep -q '^PASS  PULL-001' "$WORK/out" && break; sleep 0.05; done
+for _ in $(seq 1 1000); do
+  grep -q '^PASS  PULL-001' "$WORK/out" && break
+  kill -0 "$run" 2>/dev/null || break
+  sleep 0.02
+done
 kill -TERM "$card"; wait "$card" 2>/dev/null
-sleep 1
+check "pulled card: pcscd reports the reader empty" "$PROBE" --wait-ms 20000 wait absent
 start_card
 wait "$run"
 status=$?

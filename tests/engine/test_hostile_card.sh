@@ -15,7 +15,7 @@ BOUND=20 # seconds a run may take at most (cases time out after 2 s)
 if [ -n "${RT_HOSTILE_MODE:-}" ]; then
   # inside the sandbox: one mode, results into $RT_HOSTILE_OUT
   o=$RT_HOSTILE_OUT
-  "$TOOL" --after "${RT_HOSTILE_AFTER:-1}" "$RT_HOSTILE_MODE" 2>"$o/card.log" &
+  "$TOOL" --port "${RT_VPCD_PORT:-35963}" --after "${RT_HOSTILE_AFTER:-1}" "$RT_HOSTILE_MODE" 2>"$o/card.log" &
   card=$!
   t0=$(date +%s%N)
   "$RSPTEST" run --sut "$RT_HOSTILE_SUT" --report-dir "$o/rep" "$HERE/cases/hostile" \

@@ -5,12 +5,15 @@
 
 for sig in INT TERM; do
   rep="$WORK/rep-$sig"
-  "$RSPTEST" run --report-dir "$rep" "$HERE/cases/slow" >"$WORK/out-$sig" 2>&1 &
+  # -v echoes the evidence log live: the slow case's first line says it is running
+  "$RSPTEST" run -v --report-dir "$rep" "$HERE/cases/slow" >"$WORK/out-$sig" 2>&1 &
   pid=$!
-  # wait until the slow case is running (its trace line is printed only at the end,
-  # so poll for the header)
-  for _ in $(seq 1 50); do grep -q 'cases selected' "$WORK/out-$sig" && break; sleep 0.1; done
-  sleep 0.5
+  # wait for that event (generous bound, and not past the run's end), no fixed delay
+  for _ in $(seq 1 1500); do
+    grep -q 'SLOW-001 running' "$WORK/out-$sig" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.02
+  done
   kill -s "$sig" "$pid"
   wait "$pid"
   status=$?

@@ -8,6 +8,9 @@
 #   - SELECT ISD-R (FCI), SELECT ECASD, GET DATA EID, an unknown tag, a short Le (6Cxx);
 #   - the T=0 knob: the bare client sees 61xx, rsptest's transport the whole answer;
 #   - a killed card is reported as removed (EREMOVED), and a restarted one comes back.
+# Every wait is on an event: process exit, or pcscd's view of the reader through
+# `rt_pcsc_probe wait present|absent` (SCardGetStatusChange), never a fixed delay.
+# RT_PCSC_SANDBOX=plain runs it next to a pcscd without namespaces (pcsc-sandbox.sh).
 # Every process started here is stopped on exit (trap; the sandbox's PID namespace
 # catches anything left over).
 #
@@ -44,10 +47,13 @@ trap cleanup EXIT
 : "${RSPTEST:?RSPTEST not set}"
 CARD=("$RSPTEST" card)
 
+# the sandbox's vpcd (a free port in plain mode)
 start_card() {
-  "${CARD[@]}" serve "$@" 2>>"$work/card.log" &
+  "${CARD[@]}" serve --vpcd "${RT_VPCD:-127.0.0.1:35963}" "$@" 2>>"$work/card.log" &
   card_pid=$!
 }
+# wait_state present|absent — until pcscd reports it (generous bound, under load too)
+wait_state() { "$PROBE" --wait-ms 20000 wait "$1" >>"$work/wait.log" 2>&1; }
 
 stop_card() {
   if [ -n "$card_pid" ]; then
@@ -66,8 +72,9 @@ check() { # name expected actual
   fi
 }
 
-echo "# card: ${CARD[*]}"
+echo "# card: ${CARD[*]} (sandbox: ${RT_PCSC_SANDBOX_MODE:-?}, vpcd ${RT_VPCD:-?})"
 start_card -v
+check "card inserted (pcscd sees it)" 0 "$(wait_state present; echo $?)"
 
 # ATR, as pcscd reports it (bare client waits for the card with SCardGetStatusChange).
 check "ATR (bare)" "ATR $ATR" "$("$PROBE" --wait-ms 5000 atr)"
@@ -90,7 +97,11 @@ check "rsptest pcsc: short Le repeated with 6Cxx's length" "5A10${EID}9000" "${r
 # Removal: rsptest's transport must name it. Kill the card while a client polls.
 "$PROBE" --rt poll 80CA005A00 20 500 >"$work/poll.out" 2>&1 &
 poll_pid=$!
-for _ in $(seq 1 100); do grep -q polling "$work/poll.out" 2>/dev/null && break; sleep 0.02; done
+for _ in $(seq 1 1000); do
+  grep -q polling "$work/poll.out" 2>/dev/null && break
+  kill -0 "$poll_pid" 2>/dev/null || break
+  sleep 0.02
+done
 kill -KILL "$card_pid"
 wait "$card_pid" 2>/dev/null || true
 card_pid=
@@ -100,10 +111,14 @@ poll_rc=$?
 set -e
 check "killed card -> exit 3 (removed)" "3" "$poll_rc"
 check "killed card -> EREMOVED" "error EREMOVED" "$(grep -o '^error [A-Z]*' "$work/poll.out" || true)"
+# pcscd must have seen the card go before a new one comes: else a client may still
+# see the old card's state (present) and talk to nobody.
+check "killed card -> pcscd reports the reader empty" 0 "$(wait_state absent; echo $?)"
 
 # Re-insertion with the T=0 knob: the bare client sees 61xx, rsptest's transport fetches
 # the data with GET RESPONSE.
 start_card --t0-get-response
+check "re-inserted card -> pcscd reports it" 0 "$(wait_state present; echo $?)"
 mapfile -t bare < <("$PROBE" --wait-ms 5000 send "00A4040C10$ECASD" 80CA005A00 00C0000012)
 check "re-inserted card answers" "9000" "${bare[0]:-}"
 check "T=0 mode: 61xx" "6112" "${bare[1]:-}"
@@ -114,8 +129,8 @@ check "T=0 mode via rsptest pcsc: SELECT FCI" "${FCI_ISDR}9000" "${rt[2]:-}"
 stop_card
 
 if [ "$fails" -ne 0 ]; then
-  echo "# $fails check(s) failed; card log:"
-  cat "$work/card.log"
+  echo "# $fails check(s) failed; poll, waits, card log:"
+  cat "$work/poll.out" "$work/wait.log" "$work/card.log" 2>/dev/null
   exit 1
 fi
 echo "# all checks passed"

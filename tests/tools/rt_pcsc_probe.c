@@ -12,6 +12,11 @@
  *     send HEX [HEX...]    one line per C-APDU: the R-APDU in hex
  *     poll HEX MS COUNT    sends HEX every MS ms, COUNT times at most, until an
  *                          exchange fails; prints "error <NAME> <message>"
+ *     wait STATE           waits (at most --wait-ms) until pcscd reports STATE for
+ *                          the reader: "present" (a card), "absent" (no card) or
+ *                          "reader" (the reader exists); prints "state STATE" or
+ *                          "error ETIMEDOUT ...". Tests wait on these events, never
+ *                          on fixed delays (SCardGetStatusChange, no sleeps).
  *
  * Exit status: 0 fine, 1 error, 2 usage, 3 the card was removed (EREMOVED). */
 #include <errno.h>
@@ -19,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <winscard.h>
 
@@ -193,6 +199,108 @@ static int bare_send(struct probe *p, const uint8_t *c, size_t clen, uint8_t *r,
 	return 0;
 }
 
+static int probe_usage(void);
+
+/* wait STATE: SCardGetStatusChange until the reader (first one matching --reader) is in
+ * STATE, within p->wait_ms overall. Before the reader exists, the PnP pseudo-reader
+ * tells when the reader list changes. */
+static int probe_state_reached(const char *state, DWORD ev)
+{
+	if (!strcmp(state, "present"))
+		return (ev & SCARD_STATE_PRESENT) != 0;
+	if (!strcmp(state, "absent"))
+		return (ev & SCARD_STATE_EMPTY) != 0;
+	return 1; /* "reader": it exists */
+}
+
+static int probe_find_reader(struct probe *p, char *name, size_t cap)
+{
+	char *buf = NULL, *r;
+	DWORD len = 0;
+	LONG rv;
+	int found = 0;
+
+	rv = SCardListReaders(p->ctx, NULL, NULL, &len);
+	if (rv != SCARD_S_SUCCESS)
+		return 0;
+	buf = calloc(1, (size_t)len + 2);
+	if (!buf)
+		return 0;
+	rv = SCardListReaders(p->ctx, NULL, buf, &len);
+	if (rv == SCARD_S_SUCCESS)
+		for (r = buf; *r; r += strlen(r) + 1)
+			if ((!p->reader || strstr(r, p->reader)) && strlen(r) < cap) {
+				memcpy(name, r, strlen(r) + 1);
+				found = 1;
+				break;
+			}
+	free(buf);
+	return found;
+}
+
+static uint64_t probe_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static int probe_wait(struct probe *p, const char *state)
+{
+	char name[MAX_READERNAME + 1];
+	SCARD_READERSTATE st;
+	uint64_t deadline = probe_now_ms() + p->wait_ms;
+	LONG rv;
+
+	if (strcmp(state, "present") && strcmp(state, "absent") && strcmp(state, "reader"))
+		return probe_usage();
+	/* the reader first: wait for changes of the reader list */
+	while (!probe_find_reader(p, name, sizeof(name))) {
+		uint64_t now = probe_now_ms();
+
+		if (now >= deadline)
+			goto timeout;
+		memset(&st, 0, sizeof(st));
+		st.szReader = "\\\\?PnP?\\Notification";
+		st.dwCurrentState = SCARD_STATE_UNAWARE;
+		rv = SCardGetStatusChange(p->ctx, 0, &st, 1);
+		if (rv != SCARD_S_SUCCESS)
+			return bare_err(rv, "SCardGetStatusChange");
+		st.dwCurrentState = st.dwEventState;
+		rv = SCardGetStatusChange(p->ctx, (DWORD)(deadline - now), &st, 1);
+		if (rv != SCARD_S_SUCCESS && rv != (LONG)SCARD_E_TIMEOUT)
+			return bare_err(rv, "SCardGetStatusChange");
+	}
+	memset(&st, 0, sizeof(st));
+	st.szReader = name;
+	st.dwCurrentState = SCARD_STATE_UNAWARE;
+	for (;;) {
+		uint64_t now = probe_now_ms();
+
+		rv = SCardGetStatusChange(p->ctx, st.dwCurrentState == SCARD_STATE_UNAWARE ? 0 :
+						  (DWORD)(deadline > now ? deadline - now : 0),
+					  &st, 1);
+		if (rv == (LONG)SCARD_E_TIMEOUT)
+			goto timeout;
+		if (rv != SCARD_S_SUCCESS)
+			return bare_err(rv, "SCardGetStatusChange");
+		if (probe_state_reached(state, st.dwEventState)) {
+			printf("state %s\n", state);
+			fflush(stdout);
+			return 0;
+		}
+		if (probe_now_ms() >= deadline)
+			goto timeout;
+		st.dwCurrentState = st.dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
+	}
+timeout:
+	printf("error ETIMEDOUT reader%s%s not %s within %u ms\n", p->reader ? " " : "",
+	       p->reader ? p->reader : "", state, p->wait_ms);
+	fflush(stdout);
+	return 1;
+}
+
 /* --- rsptest transport --------------------------------------------------------------- */
 
 static int rt_fail(const struct rt_err *err)
@@ -260,7 +368,7 @@ static void probe_list_cb(void *ud, unsigned index, const char *reader, int pres
 static int probe_usage(void)
 {
 	fprintf(stderr, "usage: rt_pcsc_probe [--rt] [--reader SUBSTR] [--wait-ms N] [-v] "
-			"list | atr | send HEX... | poll HEX MS COUNT\n");
+			"list | atr | send HEX... | poll HEX MS COUNT | wait present|absent|reader\n");
 	return 2;
 }
 
@@ -316,6 +424,17 @@ int main(int argc, char **argv)
 		if (rv != SCARD_S_SUCCESS)
 			return bare_err(rv, "SCardEstablishContext");
 		rc = bare_list(&p);
+		SCardReleaseContext(p.ctx);
+		return rc;
+	}
+
+	if (!strcmp(argv[i], "wait")) {
+		if (p.rt || i + 2 != argc)
+			return probe_usage();
+		rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &p.ctx);
+		if (rv != SCARD_S_SUCCESS)
+			return bare_err(rv, "SCardEstablishContext");
+		rc = probe_wait(&p, argv[i + 1]);
 		SCardReleaseContext(p.ctx);
 		return rc;
 	}
