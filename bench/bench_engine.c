@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench_engine — engine throughput on trivial test cases, beside a bare-Lua baseline
  * measured in the same process.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench_pcsc — per-APDU cost of rsptest's PC/SC transport against a bare PC/SC client.
  *
  * Against the same card (normally rsptest's software eUICC behind vpcd, started by

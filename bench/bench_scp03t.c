@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench_scp03t — SCP03t wrap throughput for a 64 KiB Profile Package, beside the same
  * process's raw OpenSSL EVP throughput for the two primitives it is made of.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench_scp80 — SCP80 (ETSI TS 102 225 / 3GPP TS 31.115) operations per second, beside
  * raw OpenSSL measured in the same process.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench_strpat — the sandbox's string.find/match/gmatch/gsub (lua/rt_strpat, which
  * counts steps and checks the case deadline) beside stock Lua 5.4 in the same process.
  *

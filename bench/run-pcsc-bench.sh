@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # run-pcsc-bench.sh — rsptest's PC/SC transport against a bare PC/SC client, one run.
 #
 #   bench/run-pcsc-bench.sh [BUILD_DIR] [bench_pcsc options, e.g. -n 20000]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # run-suite-bench.sh [BUILD_DIR] — the eUICC suite's wall time in-process (loop) and
 # through a real PC/SC stack (private pcscd + vpcd + `rsptest card serve`), measured in
 # the same run, and the number of APDUs each case exchanges (counted from the evidence

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # make-test-pki.sh — builds rsptest's TEST ONLY SGP.02 PKI with the openssl command line
 # alone (no rsptest code, so the files also check our decoders), then the files derived
 # from it.

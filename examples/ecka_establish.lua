@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- ecka_establish.lua — a whole SGP.02 ES8 EstablishISDPKeySet (GP Amd E scenario #3,
 -- ECKA-EG) between the reference SM-DP side and the reference card side (ECASD + ISD-P),
 -- with the TEST ONLY PKI of certs/, on both curves, printing each check.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- scp03_session.lua — a GlobalPlatform SCP03 (Amendment D) session at security level 33
 -- (C-MAC, C-DECRYPTION, R-MAC, R-ENCRYPTION) with rt.scp03, both ends in one script:
 --   1. the public pySim AES-128 SL 33 vector (osmocom/pysim

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- scp80_roundtrip.lua — an SCP80 (ETSI TS 102 225 / 3GPP TS 31.115) round trip with
 -- rt.scp80, both ends in one script:
 --   1. the SM-SR side wraps an expanded-format remote command for the ISD-R (TAR 000001)

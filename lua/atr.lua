@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- atr — the Answer-To-Reset as ISO/IEC 7816-3 §8.2 defines it, parsed so that the
 -- harness can judge any card's ATR.
 --

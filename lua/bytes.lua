@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- bytes — argument helpers for step functions: bytes travel as Lua strings; test
 -- cases write them as hex. Errors name the argument so a case author sees which.
 local hex = require("rt.hex")

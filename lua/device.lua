@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- device — the terminal in front of the card (the role the harness plays when the
 -- SUT is an eUICC): resets, APDUs, SELECT, GET DATA, the EID, and the card
 -- application toolkit a device offers (TS 102 223 / TS 31.111): TERMINAL PROFILE, SMS-PP

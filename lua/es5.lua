@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- es5 — the SM-SR's ES5 functions towards the eUICC's ISD-R (SGP.02 4.1.1), as step
 -- verbs: CreateISDP, EnableProfile, DisableProfile, DeleteProfile, SetFallBackAttribute,
 -- SetEmergencyProfileAttribute, eUICCCapabilityAudit (GET DATA BF30 / GET STATUS), UpdateSMSRAddressingParameters,

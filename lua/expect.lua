@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- expect — checks a step's result against its `expect:` mapping.
 --
 -- Each key names a matcher; a key without a matcher compares the result field of the

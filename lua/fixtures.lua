@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- fixtures — named preconditions a case lists under `fixtures:`.
 --
 -- Each is a function(vars) run before the steps; it may return a table of variables.

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- fixtures_es5 — preconditions of the ES5 cases (testcases/euicc/es5), named
 -- `es5.<name>` under `fixtures:` (docs/testcase-format.md). Each returns variables:
 --   BASE  the run's base profile (lua/es5.lua base_profile): enabled, fall-back attribute

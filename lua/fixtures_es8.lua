@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- fixtures_es8 — preconditions of the ES8 cases (testcases/euicc/es8): an ISD-P in each
 -- life-cycle state the SM-DP works on (SGP.02 Table 1 via facts §4.1), made through the
 -- SM-SR's channel and deleted again after the case (rt.case.defer), so that cases stay

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- harness — hooks the engine calls around every test case.
 --
 -- prepare_case(vars, sut) runs before fixtures and steps: it makes the SGP.02

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- sgp02 — SGP.02 constants as data, shared by the step library and test cases.
 --
 -- AIDs: SGP.02 Annex H (as quoted by osmocom/pysim euicc.py and bagyenda/njiwa; see

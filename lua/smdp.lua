@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- smdp — the SM-DP's ES8 functions towards an eUICC's ISD-P (SGP.02 4.1.3; facts §4),
 -- carried by the SM-SR's ES5 channel: every command goes out in a remote command script
 -- addressed to the ISD-P's TAR (smsr.send_script, SCP80 over SMS; SGP.02 2.4.3/5.4.4).

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- smsr — the SM-SR's ES5 transport over SMS (SGP.02 2.4.3 / 2.5): remote command
 -- scripts (ETSI TS 102 226) in SCP80 secured packets (TS 102 225 / 3GPP TS 31.115),
 -- delivered to the eUICC as SMS-PP DOWNLOAD through the device role, and the PoR back

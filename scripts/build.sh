@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # build.sh [BUILD_DIR] — installs the Debian packages (scripts/install-deps.sh) and
 # builds rsptest with warnings as errors. Default BUILD_DIR: build.
 set -euo pipefail

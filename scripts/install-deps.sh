@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs every Debian 12 package rsptest needs to build, run and test.
 # Idempotent: packages already present are left alone; apt runs only when one is missing.
 set -euo pipefail

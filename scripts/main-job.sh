@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # main-job.sh [rsptest run options...] — the main job: install, build, then run the
 # suite in testcases/ against rsptest's reference eUICC through a real PC/SC stack
 # (private pcscd + vpcd, the card served by `rsptest card serve`), writing

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Builds docs/spec-notes.md from its parts (docs/spec-notes/*.md), one section per
 protocol area, headings demoted one level. Parts are where the notes are written; the
 merged file is what users read. Run after editing a part."""

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # pcsc-sandbox.sh — runs a command next to a private pcscd whose only reader is vpcd.
 #
 #   scripts/pcsc-sandbox.sh CMD [ARGS...]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # test.sh — every test: install, build (gcc, warnings as errors) and run ctest (unit
 # tests, known-answer vectors, cross-checks, engine self-tests, the suite over loop and
 # over pcscd + vpcd, fuzz seed replays); then the same ctest in an ASan+UBSan build

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # with-reference-card.sh RSPTEST CMD [ARGS...] — runs CMD next to rsptest's reference
 # eUICC as the card of a private pcscd's vpcd reader ("Virtual PCD").
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # stress-pcsc.sh [BUILD_DIR] [N] — flakiness check, not part of the test command (too
 # long): runs the PC/SC and interrupt engine tests N times (default 20) under
 # `ctest -j2`, with the fuzz seed replays in the same ctest run and, when a libFuzzer

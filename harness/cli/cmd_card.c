@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_card — `rsptest card serve`: offers rsptest's software eUICC (roles/euicc) to
  * pcscd through vpcd (transport/rt_vpcd), so that any PC/SC client, rsptest's own runs
  * included, sees a real-looking eUICC in the "Virtual PCD" reader.

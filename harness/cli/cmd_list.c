@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_list — `rsptest list [PATH...]`: ids, titles, keywords and applicability. */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_lua — `rsptest lua [--sut FILE|NAME] [-v] [FILE [ARGS...]]`: a Lua state with
  * every rt.* module, for scripts and for exploring a card at a prompt (as pySim-shell
  * users do). All standard libraries are open and no sandbox limits apply; `require`

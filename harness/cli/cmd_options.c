@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_options — `rsptest options`: the named protocol options a SUT description can
  * set under `options:` (where public sources disagree), with values and defaults. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_run — `rsptest run [PATH...]`: run cases against a SUT, write JUnit and
  * evidence, print one line per case and the summary. */
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cmd_show — `rsptest show ID [PATH...]`: the case as the engine understood it, with
  * folder defaults applied and included steps expanded. */
 #include <getopt.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* main — the rsptest command: dispatches to subcommands (rt_cmd.h). */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_cli_common — what the subcommands share: where the data folder is (lua/,
  * testcases/, sut/, certs/) and loading the cases named on the command line; see
  * rt_cmd.h. */

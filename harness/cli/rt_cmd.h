@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_cmd — the rsptest subcommands and what they share (data folder, exit codes).
  *
  * Each subcommand takes argv with argv[0] = its own name and returns the process exit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_repl — the interactive `rsptest lua` prompt on a terminal.
  *
  * rt_repl_edit.c: line editing and history (libedit), multi-line chunks as the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_repl_complete — Tab completion at the prompt: names of globals, fields of tables
  * and methods of objects (through the metatable's __index table); see rt_repl.h. Only
  * raw access, so completing never runs a metamethod. */

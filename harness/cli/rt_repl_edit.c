@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_repl_edit — the terminal prompt of `rsptest lua`: libedit line editing and
  * history, multi-line chunks, Ctrl-C; see rt_repl.h.
  *

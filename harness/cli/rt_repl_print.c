@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_repl_print — how the prompt shows results; see rt_repl.h. Bytes are Lua strings
  * (design.md 4), so a string that is not text is shown in hex; status words are plain
  * integers, so they are recognised by where they stand (a `sw` field, or the integer

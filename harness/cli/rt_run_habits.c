@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_run_habits — pytest/ctest habits of `rsptest run`; see rt_run_habits.h. */
 #include "cli/rt_run_habits.h"
 

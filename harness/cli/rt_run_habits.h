@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_run_habits — the `rsptest run` options pytest and ctest users expect, kept out of
  * cmd_run.c: -q, --lf, --maxfail, --durations, -j, --collect-only, exit 5 for an empty
  * selection, and the report folder's rotation (the last run's evidence goes to

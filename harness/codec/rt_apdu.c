@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_apdu — ISO/IEC 7816-4 C-APDU parse/build, R-APDU split, SW meanings; see rt_apdu.h.
  *
  * Owns the length-field rules of ISO 7816-4 5.1 (cases 1-4, short and extended form)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_apdu — ISO/IEC 7816-4 command and response APDUs (pure codec, no I/O).
  *
  * Parses and builds C-APDUs of the four cases (ISO 7816-4 5.1: case 1 header only,

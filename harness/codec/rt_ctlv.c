@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_ctlv — COMPREHENSION-TLV (TS 101 220 §7.1.1) decoding, search and encoding.
  *
  * Owns the byte rules only; what the objects mean (device identities, address, SMS TPDU)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_ctlv — COMPREHENSION-TLV of ETSI TS 101 220 §7.1.1 (pure codec).
  *
  * Owns the simple TLVs that card application toolkit messages are made of (TS 102 223

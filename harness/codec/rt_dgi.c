@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_dgi — DGI decoding, search and encoding (see rt_dgi.h for the rules). */
 #include "codec/rt_dgi.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_dgi — Data Grouping Identifier TLVs (GP Card Specification, STORE DATA with the
  * DGI structure; SGP.02 ES5/ES8 functions such as DGI 3A03 EnableProfile) (pure codec).
  *

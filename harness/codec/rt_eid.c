@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_eid — EID digits, BCD packing and SGP.29 check digits; see rt_eid.h.
  *
  * Owns the EID format rules: 32 decimal digits, BCD-packed high nibble first, the "89"

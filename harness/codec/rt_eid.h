@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_eid — the eUICC identifier (SGP.02 2.2.2; check digits per SGP.29).
  *
  * An EID is 32 decimal digits starting "89", stored BCD-packed in 16 bytes (one digit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_gpcert — SGP.02 GP-style 7F21 certificates; see rt_gpcert.h. */
 #include "codec/rt_gpcert.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_gpcert — the SGP.02 "GP-style" certificate (tag 7F21), pure codec.
  *
  * Owns decoding and encoding of the certificates SGP.02 sends to the card in DGI 3A01

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_rcmd — TS 102 226 §5 compact and expanded remote command/response formats.
  *
  * Owns the structure of the scripts (which TLVs may appear, how many, their lengths);

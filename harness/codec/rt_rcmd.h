@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_rcmd — remote command and response formats of ETSI TS 102 226 §5 (pure codec).
  *
  * Owns both sides of the secured data that SCP80 (SMS) and SCP81 (HTTP) carry:

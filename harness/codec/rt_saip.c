@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_saip — SAIP profile package reader; see rt_saip.h.
  *
  * Tag numbers follow the order of the CHOICE and SEQUENCE components in the TCA

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_saip — reading a profile package in the SIMalliance/TCA "eUICC Profile Package:
  * Interoperable Format" (SAIP) as the ISD-P receives it at the end of an SGP.02 profile
  * download (pure codec).

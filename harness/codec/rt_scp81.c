@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_scp81 — PSK identity, admin HTTP header values and the SMS trigger TLV (see
  * rt_scp81.h). The BER-TLV byte rules come from rt_tlv; this file owns which TLVs may
  * appear where and what the header values look like. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_scp81 — SCP81 framing (GP Card Specification Amendment B, SGP.02 §2.4.4) that is
  * not TLS itself (pure codec: strings and bytes in, strings and bytes out).
  *

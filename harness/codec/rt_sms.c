@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_sms — SMS TPDUs, secured-packet concatenation and the SMS-PP DOWNLOAD envelope.
  *
  * Owns the TS 23.040 field layout (§9.2.2.1 SMS-DELIVER, §9.2.2.2 SMS-SUBMIT, §9.1.2.5

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_sms — SMS TPDUs (3GPP TS 23.040), secured-packet concatenation (TS 31.115 /
  * TS 23.040 §9.2.3.24) and the ENVELOPE (SMS-PP DOWNLOAD) of TS 31.111 §7.1.1 /
  * ETSI TS 102 223 (pure codec).

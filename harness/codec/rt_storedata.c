@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_storedata — STORE DATA block splitting and sequence checks (rules in the header). */
 #include "codec/rt_storedata.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_storedata — splitting a payload into GP STORE DATA commands and checking a
  * sequence of them (pure codec).
  *

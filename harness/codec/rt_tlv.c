@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_tlv — BER-TLV decoding and encoding for ISO 7816-4 / GP / SGP.02; see rt_tlv.h.
  *
  * Owns the byte-level rules only (tag and length forms, end-of-contents, padding,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_tlv — BER-TLV as used by ISO/IEC 7816-4, GlobalPlatform and SGP.02 (pure codec).
  *
  * Owns decoding and encoding of the BER-TLV subset found on smart cards: tags of 1 to 3

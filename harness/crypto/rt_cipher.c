@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_cipher — DES/3DES/AES block ciphers (ECB, CBC, no padding) and key check values
  * over OpenSSL 3 EVP; see rt_crypto.h.
  *

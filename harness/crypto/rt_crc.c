@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_crc — the two redundancy checks of ETSI TS 102 225 §5.1.3.2 (KID coding for RC):
  * CRC-16 and CRC-32 as ISO/IEC 13239 defines them; see rt_crypto.h.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_crypto — thin, pure wrappers over OpenSSL 3 EVP for the secure channels.
  *
  * Owns: DES / 2-key 3DES / 3-key 3DES / AES-128/192/256 block ciphers in ECB and CBC

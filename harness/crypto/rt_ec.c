@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_ec — EC keys, ECDSA (plain r‖s), ECDH and the X9.63 KDF over OpenSSL 3; see rt_ec.h.
  *
  * Keys live in EVP_PKEYs built with EVP_PKEY_fromdata; the point and scalar checks are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_ec — elliptic-curve keys, ECDSA, ECDH and the ANSI X9.63 KDF over OpenSSL 3 EVP.
  *
  * Owns what SGP.02 key establishment (GP Amd E scenario #3, sgp02-facts §4.2) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_evp_cache — algorithm objects fetched once; see rt_evp_cache.h. */
 #include "crypto/rt_evp_cache.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_evp_cache — OpenSSL algorithm objects fetched once per process.
  *
  * OpenSSL 3 looks a cipher or MAC up in its provider store on every init unless the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_mac — AES-CMAC (EVP_MAC "CMAC") and the DES/3DES CBC-MAC of TS 102 225; see
  * rt_crypto.h. */
 #include "crypto/rt_crypto.h"

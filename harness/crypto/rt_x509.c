@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_x509 — X.509 chain verification and field extraction over OpenSSL 3; see rt_x509.h. */
 #include "crypto/rt_x509.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_x509 — X.509 certificate chains for the SGP.02 PKI (CI → EUM → eUICC/ECASD,
  * CI → SM-DP / SM-SR), over OpenSSL 3's X509_STORE.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_case — loading, merging and validating YAML test cases; see rt_case.h. */
 #include "engine/rt_case.h"
 #include "engine/rt_expect.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_case — the test-case model: one YAML file per case, validated on load.
  *
  * A case names the SUT role it judges, the roles the harness plays, its spec clauses,

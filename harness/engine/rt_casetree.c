@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_casetree — the folder a case's defaults chain starts from; see rt_casetree.h. */
 #include "engine/rt_casetree.h"
 

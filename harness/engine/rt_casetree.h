@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_casetree — where a case file's folder defaults start, whatever path selected it.
  *
  * `rsptest run testcases/euicc/basic`, `rsptest run testcases/euicc/basic/atr.yaml` and

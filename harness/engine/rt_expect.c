@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_expect — declared `expect:` keys and their load-time check; see rt_expect.h.
  *
  * This table is the declaration: lua/expect.lua refuses to register a matcher that is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_expect — the keys a step's `expect:` mapping may use, checked when a case loads.
  *
  * A key is either a matcher (lua/expect.lua and the matchers the step library registers

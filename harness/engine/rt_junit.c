@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_junit — JUnit XML writer; see rt_junit.h. */
 #include "engine/rt_junit.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_junit — JUnit XML report of a run (the common Jenkins shape; tests/junit.xsd).
  *
  * <testsuites> holds one <testsuite> per folder (suite), each <testcase> has

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_options — the registry of named protocol options; see rt_options.h. Protocol
  * knowledge as data: adding an option is adding a row (and using it in lua/ or C). */
 #include "engine/rt_options.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_options — named protocol options: the places where public sources disagree or a
  * fact stays unconfirmed, so that a user can pick the variant their SUT implements.
  *

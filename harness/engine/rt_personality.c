@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_personality — personality files of the reference eUICC; see rt_personality.h and
  * docs/euicc-personality.md.
  *

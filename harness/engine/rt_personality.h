@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_personality — the reference eUICC's personality file: what the card is as
  * manufactured (EID, ATR, T=0 mode, profile memory, the ISD-R's SCP80 keysets, the
  * SM-SR address, the ECASD key, certificate and PK.CI, notification retries, fault

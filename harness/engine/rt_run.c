@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_run — the case runner; see rt_run.h. */
 #include "engine/rt_run.h"
 

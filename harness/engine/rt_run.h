@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_run — runs selected test cases against a SUT and collects verdicts.
  *
  * For each case: applicability (SUT role, declared features, `skip:`), a fresh

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_runpar — parallel workers for `run -j N`; see rt_runpar.h. */
 #include "engine/rt_runpar.h"
 

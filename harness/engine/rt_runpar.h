@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_runpar — `rsptest run -j N`: cases spread over N forked workers.
  *
  * Only where the SUT can serve several cases at once: an in-process reference card

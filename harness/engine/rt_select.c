@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_select — -k expression parser and matcher; see rt_select.h.
  *
  * Grammar:  or := and ('or' and)* ; and := not ('and' not)* ;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_select — `-k EXPR` case selection, as pytest users know it.
  *
  * EXPR is words combined with `not`, `and`, `or` and parentheses. A word matches a

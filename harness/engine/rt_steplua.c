@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_steplua — YAML node → Lua value with ${NAME} substitution; see rt_steplua.h. */
 #include "engine/rt_steplua.h"
 

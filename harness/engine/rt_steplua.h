@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_steplua — YAML values of a case handed to Lua, with ${NAME} substitution.
  *
  * Plain scalars become booleans (true/false), nil (null, ~), integers (decimal without

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_sut — SUT description loading and validation; see rt_sut.h. */
 #include "engine/rt_sut.h"
 

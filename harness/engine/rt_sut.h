@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_sut — the SUT description: what is under test, how to reach it, what it declares.
  *
  * Loaded from `--sut FILE.yaml` or a built-in name (sut/<name>.yaml in the data

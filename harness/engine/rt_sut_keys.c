@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_sut_keys — load-time checks of the SUT's SCP80 keysets and PKI; see rt_sut_keys.h.
  *
  * SCP80 (ETSI TS 102 225 5.1.2/5.1.3, TS 102 225 Table: KIc/KID coding): a keyset number is

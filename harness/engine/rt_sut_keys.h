@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_sut_keys — validation of a SUT description's credentials when it is loaded:
  * `scp80: keysets:` (TS 102 225) and `keys:` (ECASD curve, certificates, SM-DP keys).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_yaml — YAML → rt_ynode tree with positions; see rt_yaml.h.
  *
  * Built on libyaml's event parser (not its document API) so that each node keeps the

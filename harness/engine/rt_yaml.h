@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_yaml — a small YAML document tree with source positions, on top of libyaml.
  *
  * Test cases and SUT descriptions are loaded into rt_ynode trees so that every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l_apdu — the rt.apdu Lua module: C-APDU build/parse, R-APDU split, status words.
  *
  * Thin binding over codec/rt_apdu (ISO 7816-4 5.1 rules live there). APDUs cross as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l_card — Lua binding rt.card: a card as a userdata "rt.card".
  *
  * Bytes cross as Lua strings. A card opened from Lua (open_reference, open_pcsc) is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l_card — C-side helpers of the rt.card binding. */
 #ifndef RT_L_CARD_H
 #define RT_L_CARD_H

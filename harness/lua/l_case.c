@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l_case — Lua binding rt.case: what a step of a running test case can reach.
  *
  * The SUT card, the SUT description and ${NAME} variables, the evidence log, FAIL

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l_cert — the rt.cert Lua module: SGP.02 GP-style 7F21 certificates (decode, encode,
  * sign, verify, chains) and X.509 chains. Thin binding over codec/rt_gpcert,
  * scp/rt_gpcert_verify and crypto/rt_x509; keys are rt.ec.key userdata.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l_crypto — the rt.crypto Lua module: plain cryptographic primitives a step needs on its
  * own, outside a secure-channel object. So far AES-CMAC (the GP delete token of SGP.02
  * MasterDelete, facts §5.2). Thin wrapper over crypto/rt_crypto; keys never appear in

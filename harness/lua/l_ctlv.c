@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l_ctlv — the rt.ctlv Lua module: COMPREHENSION-TLV (TS 101 220 §7.1.1).
  *
  * Thin binding over codec/rt_ctlv. Tags are integers holding the tag bytes with the CR

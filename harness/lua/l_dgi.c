@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l_dgi — the rt.dgi Lua module: DGI TLVs (GP STORE DATA data grouping).
  *
  * Thin binding over codec/rt_dgi. Tags are integers 0..0xFFFF, bytes are Lua strings;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l_ec — the rt.ec Lua module: EC keys (P-256, brainpoolP256r1), ECDSA-SHA256 in the
  * plain r‖s form, ECDH, the X9.63 KDF. Thin binding over crypto/rt_ec.
  *

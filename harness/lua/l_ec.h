@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l_ec — shared helpers of the rt.ec Lua module for the other bindings (rt.cert,
  * rt.ecka): EC keys cross into Lua as full userdata "rt.ec.key". */
 #ifndef L_EC_H

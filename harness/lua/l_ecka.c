@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l_ecka — the rt.ecka Lua module: SGP.02 EstablishISDPKeySet (GP Amd E scenario #3)
  * step by step, between an `smdp` object and a `card` object, plus every building block
  * (A6, SharedInfo, KDF split, receipt, DGI, ePK, signed data) so that a negative case

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l_eid — the rt.eid Lua module: EID digits, BCD packing and SGP.29 check digits.
  *
  * Thin binding over codec/rt_eid. EIDs cross as 16-byte Lua strings (BCD) or as

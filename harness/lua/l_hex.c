@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l_hex — the rt.hex Lua module: hex for display and for byte strings people write.
  *
  * Bytes cross the C/Lua boundary as Lua strings everywhere; this module is the one

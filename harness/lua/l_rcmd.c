@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l_rcmd — the rt.rcmd Lua module: TS 102 226 remote command/response scripts.
  *
  * Thin binding over codec/rt_rcmd (the rules live there). Command and response scripts

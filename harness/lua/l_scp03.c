@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l_scp03 — the rt.scp03 and rt.scp03t Lua modules: GlobalPlatform SCP03 sessions (host
  * and card) and SGP.02 SCP03t (profile download TLVs), over scp/rt_scp03 and
  * scp/rt_scp03t. Both modules live in this file because rt.scp03t is SCP03 with TLV

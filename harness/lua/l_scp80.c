@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l_scp80 — the rt.scp80 Lua module: SCP80 secured packets (ETSI TS 102 225, 3GPP
  * TS 31.115) for scripts and test steps, both ends.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l_scp81 — the rt.scp81 Lua module: SCP81 PSK identity, admin HTTP header values and
  * the SMS trigger TLV (GP Amd B, SGP.02 §2.4.4).
  *

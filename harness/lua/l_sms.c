@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l_sms — the rt.sms Lua module: SMS-DELIVER / SMS-SUBMIT TPDUs, the user data header,
  * secured-packet concatenation and reassembly, and the SMS-PP DOWNLOAD envelope.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l_storedata — the rt.storedata Lua module: GP STORE DATA block splitting and checks.
  *
  * Thin binding over codec/rt_storedata (a module of its own rather than part of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* l_tlv — the rt.tlv Lua module: BER-TLV parse, find and encode over Lua strings.
  *
  * Thin binding over codec/rt_tlv (the rules live there). Bytes in and out are Lua

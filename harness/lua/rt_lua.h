@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_lua — Lua states for rsptest: the per-case sandbox and the open `rsptest lua` state.
  *
  * Sandboxed state (one per test case): only base/string/table/math/utf8; `require`

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_lua_args — option-table and list helpers for bindings; see rt_lua_args.h. */
 #include "lua/rt_lua_args.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_lua_args — reading option tables and returning byte-string lists, shared by the
  * binding files (one way of doing it, one set of error messages). */
 #ifndef RT_LUA_ARGS_H

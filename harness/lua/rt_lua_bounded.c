@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_lua_bounded — deadline checks from C and the chunked table.move; see
  * rt_lua_bounded.h. */
 #include "lua/rt_lua_bounded.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_lua_bounded — the case deadline inside long-running C code of the sandbox, and
  * bounded versions of stock C functions a case can reach that would otherwise run
  * without limit (the count hook never fires inside a C function).

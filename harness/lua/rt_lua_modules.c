@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_lua_modules — the table of built-in rt.* modules; see rt_lua_modules.h. */
 #include "lua/rt_lua_modules.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_lua_modules — the built-in rt.* Lua modules.
  *
  * Each binding file l_<mod>.c exports luaopen_rt_<mod>, which pushes the module table.

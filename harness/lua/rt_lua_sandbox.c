@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_lua_sandbox — state creation, limits, require, strict globals, protected calls;
  * see rt_lua.h. */
 #include "lua/rt_lua.h"

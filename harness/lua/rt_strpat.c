@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_strpat — Lua 5.4 pattern matching with the case deadline checked while matching;
  * see rt_strpat.h. Semantics follow the Lua 5.4 reference manual §6.4.1 (patterns) and
  * §6.4 (string.find/match/gmatch/gsub/rep); the details the manual leaves open (error

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_strpat — Lua 5.4 patterns (reference manual §6.4.1) for the case sandbox, with the
  * case deadline enforced inside the matcher.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_ecka — SGP.02 key establishment scenario #3 (ECKA-EG), both sides; see rt_ecka.h. */
 #include "scp/rt_ecka.h"
 

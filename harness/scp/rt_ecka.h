@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_ecka — SGP.02 ES8 EstablishISDPKeySet: GP Amd E key establishment scenario #3
  * (ECKA-EG), both sides, as pure functions (sgp02-facts §4.2).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_gpcert_verify — verification and signing of SGP.02 7F21 certificates; see
  * rt_gpcert_verify.h. */
 #include "scp/rt_gpcert_verify.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_gpcert_verify — checks SGP.02 GP-style 7F21 certificates and chains of them.
  *
  * Owns the verification of what codec/rt_gpcert decodes: the ECDSA-SHA256 signature

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_scp03 — GlobalPlatform SCP03 (Amendment D) host and card sessions; see rt_scp03.h.
  *
  * Layout reminders (sgp02-facts §3, checked against the pySim vectors in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_scp03 — GlobalPlatform Secure Channel Protocol '03' (GP Card Spec v2.x Amendment D),
  * host side and card side.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_scp03t — SCP03t TLV framing over rt_scp03 (SGP.02 4.1.3.3); see rt_scp03t.h.
  *
  * Layout reminders (sgp02-facts §4.3; docs/spec-notes.md, SCP03):

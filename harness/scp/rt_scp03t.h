@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_scp03t — SCP03t, the TLV form of SCP03 that SGP.02 (4.1.3.3, ES8 profile download)
  * uses between the SM-DP and the ISD-P, host side (SM-DP) and card side (ISD-P).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_scp80 — SCP80 command packets and PoRs for both the sending and the receiving
  * entity (ETSI TS 102 225 5, 3GPP TS 31.115 4 and 7); see rt_scp80.h. Tables (SPI,
  * KIc, KID, status names) are in rt_scp80_tables.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_scp80 — SCP80 secured packets (ETSI TS 102 225, 3GPP TS 31.115), both ends.
  *
  * Owns: SPI / KIc / KID decoding and encoding (static tables), the sending entity's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_scp80_tables — SCP80 protocol knowledge as data: SPI bit fields, the KIc and KID
  * algorithm nibbles, RC/CC lengths and PoR status names (ETSI TS 102 225 5.1.1-5.1.3,
  * Table 5.3; 3GPP TS 31.115 4.2, 7). See rt_scp80.h. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_card — the backend-independent half of a card connection: timing and observing
  * every raw exchange and reset, and the APDU-level exchange that hides the T=0
  * procedure bytes an application sees (61xx: more data with GET RESPONSE; 6Cxx: wrong

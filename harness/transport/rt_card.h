@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_card — the terminal side of a card connection, behind an ops table.
  *
  * Roles and test steps talk to "a card" through struct rt_card and never know whether

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_card_loop — in-process card backend: rt_card ops that call a struct rt_icc directly.
  *
  * Owns the small glue between the terminal-side ops table (rt_card.h) and the card-side

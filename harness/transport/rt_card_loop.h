@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_card_loop — the in-process card backend: a struct rt_card whose card is a software
  * card (struct rt_icc) called directly, with no I/O. Used by unit tests and by the
  * in-process self-test of the suite against rsptest's own eUICC. */

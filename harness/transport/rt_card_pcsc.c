@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_card_pcsc — PC/SC card backend over PCSC-lite.
  *
  * Owns the PC/SC context and one card handle per struct rt_card: choosing the reader,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_card_pcsc — the PC/SC card backend: any reader behind PCSC-lite's pcscd, including
  * vpcd's virtual reader whose card is rsptest's software eUICC (transport/rt_vpcd.h). */
 #ifndef RT_CARD_PCSC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_icc — the card side: what a software card implements so that a transport can
  * offer it to a terminal.
  *

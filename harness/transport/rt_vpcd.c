@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_vpcd — the card side of vsmartcard's vpcd protocol.
  *
  * Owns the TCP connection to vpcd (the pcscd driver), the framing (2-byte big-endian

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_vpcd — the card side of vsmartcard's vpcd: offers a software card (struct rt_icc)
  * to pcscd over TCP, so that every PC/SC client (rsptest's pcsc backend included) sees
  * it as a card in the "Virtual PCD" reader. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_buf — bounded growable byte buffer; see rt_buf.h. */
 #include "util/rt_buf.h"
 

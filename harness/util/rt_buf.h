@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_buf — growable byte buffer with a hard maximum.
  *
  * Peers are untrusted, so every buffer that grows from their input has a cap; going

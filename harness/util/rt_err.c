@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_err — error records with context; see rt_err.h. */
 #include "util/rt_err.h"
 

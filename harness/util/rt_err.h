@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_err — error codes and an error record with context.
  *
  * Every function that can fail returns 0 or a negative RT_E* code and, when given a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_fs — mkdir -p for report and evidence paths; see rt_fs.h. */
 #include "util/rt_fs.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_fs — small file-system helpers for report writers. */
 #ifndef RT_FS_H
 #define RT_FS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_hex — hex encode/decode for display and human input; see rt_hex.h. */
 #include "util/rt_hex.h"
 

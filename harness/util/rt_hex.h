@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_hex — hex for display and for byte strings written by people (YAML, CLI).
  *
  * Bytes travel as bytes everywhere else; hex is only for humans. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_kv — bounded run-scoped key/value store; see rt_kv.h. */
 #include "util/rt_kv.h"
 

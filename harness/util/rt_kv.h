@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_kv — a small bounded map from text keys to byte strings that outlives one test
  * case: the run-scoped memory of the roles the harness plays (an SM-SR's last SCP80
  * counter per keyset, notification sequence numbers seen...). Steps reach it through

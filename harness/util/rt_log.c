@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_log — leveled diagnostics to stderr; see rt_log.h. */
 #include "util/rt_log.h"
 

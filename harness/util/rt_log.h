@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_log — leveled diagnostics to stderr.
  *
  * For the harness's own diagnostics only; evidence about the SUT goes to the per-case

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_time — clocks; see rt_time.h. */
 #include "util/rt_time.h"
 

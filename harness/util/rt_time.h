@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_time — the one place that reads clocks (monotonic, for durations and deadlines;
  * wall-clock only for report timestamps). Pure layers never call it. */
 #ifndef RT_TIME_H

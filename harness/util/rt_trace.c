@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_trace — bounded, timestamped evidence log; see rt_trace.h. */
 #include "util/rt_trace.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_trace — the evidence log of one test case.
  *
  * Every exchange with the SUT (C-APDU/R-APDU with timing, resets and ATRs, later SMS,

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Independent cross-check of the SGP.02 key establishment (ES8 EstablishISDPKeySet,
 GP Amd E scenario #3 / ECKA-EG) and of the EC primitives it uses, against rsptest's C.
 

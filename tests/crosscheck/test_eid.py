@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """xcheck.eid — EID check digits recomputed independently of the C code.
 
 The reference here is Python's arbitrary-precision integers applied to the SGP.29 §10

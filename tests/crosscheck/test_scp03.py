@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Independent cross-check of SCP03 (GP Card Spec Amendment D) and SCP03t (SGP.02 4.1.3.3)
 against rsptest's C implementation.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """Independent cross-check of SCP80 (ETSI TS 102 225 / 3GPP TS 31.115) and of the crypto
 primitives it uses, against rsptest's C implementation.
 

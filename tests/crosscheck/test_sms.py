@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """xcheck.sms — SMS TPDUs, addresses and concatenation recomputed independently.
 
 The reference is written here from the 3GPP TS 23.040 definitions (§9.2.2.1 SMS-DELIVER

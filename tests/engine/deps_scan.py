@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """deps_scan.py SRCDIR — every program our scripts and tests call comes from a Debian
 package that scripts/install-deps.sh names.
 

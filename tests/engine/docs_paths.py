@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """docs_paths.py SRCDIR FILE... — every repository path a document names exists.
 
 A path is a `backticked` word (or a word in a code block) that starts with one of the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # lib.sh — helpers for the engine self-tests (sourced). Each test runs the real
 # rsptest binary ($RSPTEST) and asserts on its exit status, console and reports.
 set -u

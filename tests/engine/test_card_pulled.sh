@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A card pulled mid-test (through real pcscd + vpcd): the case in flight ends as an
 # ERROR naming the cause, the run goes on, the next case finds the card again once it
 # is back, and the report is written. A card gone for good is said once and costs one

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The TEST ONLY PKI in certs/: the generator works (a fresh PKI in a temp dir verifies),
 # every committed chain verifies — X.509 with `openssl verify` and rt.cert.x509_verify,
 # the SGP.02 7F21 forms with rt.cert.verify_chain (CI -> EUM -> ECASD, CI -> SM-DP /

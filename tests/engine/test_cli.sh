@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # list, show and lua subcommands.
 . "$(dirname "$0")/lib.sh"
 

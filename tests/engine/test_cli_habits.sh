@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # CLI habits pytest and ctest users bring: the same case whatever path selects it,
 # exit 5 for an empty selection, -q/--lf/--maxfail/--durations/-j, a progress counter,
 # a well-formed JUnit whatever the case contains, and reports that are never stale.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Usage and configuration errors exit 2 with a message naming file:line:column.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Every program the scripts and tests call comes from a Debian package that
 # scripts/install-deps.sh names (or from one apt installs with it, or from the
 # Essential/required set every minimal Debian root has). deps_scan.py does the scan

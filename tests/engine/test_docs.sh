@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The documentation is true and runnable: every docs/*.md is in the README's list,
 # every repository path the docs name exists (docs_paths.py), nothing points outside
 # the repository, the README's commands parse and run (build/rsptest -> $RSPTEST), and

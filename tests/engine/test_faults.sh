@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Fault self-test: the suite must catch a card that breaks a rule. For each fault knob
 # of the reference eUICC (enum rt_euicc_fault, names in rt_euicc_fault_names), the
 # cases that check that rule are run against the reference card with the fault

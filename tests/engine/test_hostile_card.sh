@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A hostile card behind a real pcscd + vpcd (tests/tools/rt_hostile_card.c): for every
 # way a card can misbehave (stall, 0/1/65000-byte answers, closing mid-frame, endless
 # 61xx/6Cxx, a bad or stalled ATR, an invalid status word), `rsptest run` ends within a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # `cmake --install` puts the binary and its data (lua/, testcases/, sut/, certs/,
 # examples/) and the PC/SC sandbox scripts under a prefix; the installed rsptest finds
 # them without the source tree, and the README's commands run from the prefix.

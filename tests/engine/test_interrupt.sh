@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # SIGINT/SIGTERM: the running case ends as ERROR, the rest are reported as skipped with
 # the reason, the JUnit report is written atomically, and the exit status is 130.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # After SIGINT, a case's cleanups get a short grace (2 s), not the 10 s a timed-out case
 # gets: a cleanup that never ends is cut off, the case is ERROR "interrupted by signal 2
 # during step 1", the reports are written and the run exits 130 soon after the signal.

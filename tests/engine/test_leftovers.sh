@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # State left by a killed case (issue 7): a run against the reference card with a state
 # file is SIGKILLed inside a case after its fixture built profiles, so the case's clean-up
 # never runs and the card keeps an enabled ISD-P and a disabled one (memory used, the base

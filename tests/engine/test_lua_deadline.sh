@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A Lua step stuck inside a C function must still end at the case deadline (issue 7):
 # the count hook does not fire inside string.find, so the sandbox's own pattern matcher
 # (harness/lua/rt_strpat.c) checks the deadline. Cases with `timeout: 3` running a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # test_lua_ecka.sh — runs examples/ecka_establish.lua through the real binary: a whole
 # SGP.02 EstablishISDPKeySet between rt.ecka's SM-DP and card objects on both curves,
 # plus the two bent runs (wrong signing key, changed receipt) it contains.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # rt.scp03 / rt.scp03t through `rsptest lua`: the example session
 # (examples/scp03_session.lua) and the binding's argument and state errors.
 . "$(dirname "$0")/lib.sh"

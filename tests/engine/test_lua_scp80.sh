@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # rt.scp80 through `rsptest lua`: the example round trip (examples/scp80_roundtrip.lua)
 # and the binding's argument errors.
 . "$(dirname "$0")/lib.sh"

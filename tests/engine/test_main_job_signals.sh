@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # SIGTERM/SIGINT sent to the main job's script (scripts/with-reference-card.sh, which
 # main-job.sh execs into) at a random point of a run over pcscd + vpcd: the signal
 # reaches rsptest, the script waits for it, and every time the report survives —

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A card that dies in the middle of an exchange (through real pcscd + vpcd) is named
 # "removed" (EREMOVED, probe exit 3), every time. vpcd answers such an exchange with an
 # empty response and success, which once made engine.pcsc_vpcd's killed-card check

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # scripts/pcsc-sandbox.sh without namespaces ("plain", for unprivileged containers and
 # chroots): forced with RT_PCSC_SANDBOX=plain, and chosen by itself when unshare is
 # refused. The pcscd is still private — its own reader.conf.d (vpcd on a free port),

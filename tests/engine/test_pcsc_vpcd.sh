@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # test_pcsc_vpcd — rsptest's software eUICC through a real pcscd + vpcd.
 #
 # Inside scripts/pcsc-sandbox.sh (private pcscd, private network): starts the card

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # SIGKILL safety of the reference eUICC's state file (roles/euicc/rt_euicc_store.c).
 #
 # tests/tools/rt_euicc_torture drives the card (rt_euicc_new on a state file, then

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # test_repl — the `rsptest lua` prompt on a terminal (a pty driven from python3):
 # Tab completion of rt.* names, multi-line chunks, Ctrl-C interrupting a running chunk
 # (the session stays) and discarding an unfinished one at the prompt, results printed

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The built-in suite (testcases/) against the reference eUICC in-process (loop):
 # every case passes, and the report is valid JUnit with one entry per case.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The built-in suite against the reference eUICC through a real PC/SC stack: a private
 # pcscd with the vpcd driver, the card served by `rsptest card serve`. Every case passes
 # and each case's evidence holds the APDUs as they crossed pcscd.

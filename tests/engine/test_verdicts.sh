@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The engine must report every verdict honestly: cases built to PASS, FAIL, ERROR and
 # SKIP run through the real binary; the exit status, the console summary line, the
 # evidence files and the JUnit report (validated against tests/junit.xsd) are checked.

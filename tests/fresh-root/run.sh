@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/fresh-root/run.sh [ROOT_DIR] — runs the README's two commands in a fresh
 # minimal Debian 12 root, as a new user would: `debootstrap --variant=minbase bookworm`
 # (only Essential + required packages), the committed tree (git archive HEAD) copied in,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_capdu — libFuzzer target for codec/rt_apdu (C-APDUs a SUT sends: the SM-SR's
  * scripts, a card emulator's input) and the R-APDU side (split, SW table, EID).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_ctlv — libFuzzer target for codec/rt_ctlv (COMPREHENSION-TLV from terminals and
  * cards: ENVELOPE data, proactive commands).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_dgi — libFuzzer target for codec/rt_dgi (DGI sequences in STORE DATA from a SUT).
  *
  * Walks the input strictly and with RT_DGI_F_NONMINIMAL; every decoded DGI must lie in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_ecka_card — libFuzzer target for the card side of scp/rt_ecka: attacker-
  * controlled STORE DATA data fields for DGI 3A01 (certificate) and 3A02 (key
  * establishment) reaching an ECASD/ISD-P.

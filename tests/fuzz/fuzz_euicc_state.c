@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_euicc_state — libFuzzer target for the reference eUICC's state file decoder
  * (roles/euicc/rt_euicc_state: rt_euicc_state_decode on arbitrary bytes, as a damaged
  * or hostile state file would reach it).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_gpcert — libFuzzer target for codec/rt_gpcert (7F21 certificates from a peer)
  * and scp/rt_gpcert_verify.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_rcmd — libFuzzer target for codec/rt_rcmd: response scripts AB/AF and compact
  * responses (from a card), command scripts AA/AE and compact commands (from an SM-SR).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_saip — the SAIP profile package reader on arbitrary bytes (an SM-DP under test
  * sends the package). Invariants: never crash; on success every PE lies inside the
  * input, in order, the first is the header and the last the end PE. */

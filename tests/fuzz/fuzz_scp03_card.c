@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_scp03_card — libFuzzer target for the SCP03 card side (rt_scp03_card_iu,
  * rt_scp03_card_ext_auth, rt_scp03_card_unwrap, rt_scp03_card_wrap): a card unwrapping
  * attacker-controlled commands.

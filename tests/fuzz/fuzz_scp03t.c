@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_scp03t — libFuzzer target for SCP03t (harness/scp/rt_scp03t): the ISD-P side
  * processing attacker-controlled command TLVs and the SM-DP side parsing
  * attacker-controlled response TLVs.

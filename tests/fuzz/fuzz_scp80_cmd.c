@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_scp80_cmd — libFuzzer target for the receiving entity of SCP80
  * (rt_scp80_cmd_unwrap): the card parsing an attacker-controlled command packet.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_scp80_por — libFuzzer target for the sending entity's PoR parser
  * (rt_scp80_por_verify): a PoR from the SUT is attacker-controlled.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_scp81 — libFuzzer target for codec/rt_scp81: the PSK identity (sent by the card in
  * the TLS handshake), the SMS trigger TLV (from an SM-SR) and the header checker.
  *

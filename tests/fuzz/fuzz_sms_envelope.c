@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_sms_envelope — libFuzzer target for the ENVELOPE (SMS-PP DOWNLOAD) parser (what a
  * card reads from a terminal) in its APDU and data-field forms.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_sms_reasm — libFuzzer target for codec/rt_sms concatenation IEs and reassembly
  * (segments of a PoR sent by a card, or of a command from an SM-SR).
  *

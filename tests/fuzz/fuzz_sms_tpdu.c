@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_sms_tpdu — libFuzzer target for codec/rt_sms TPDU and UDH decoding (SMS-DELIVER
  * from an SM-SR or SMSC, SMS-SUBMIT from a card).
  *

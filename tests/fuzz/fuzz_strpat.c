@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_strpat — libFuzzer target for lua/rt_strpat (string.find/match/gmatch/gsub of the
  * case sandbox; pattern and subject come from a case file, i.e. from the user).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_tlv — libFuzzer target for codec/rt_tlv (BER-TLV from a SUT: card responses,
  * expanded remote-command scripts, notifications).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* replay_main — runs a libFuzzer target over its seed files when the build has no
  * libFuzzer (gcc builds), so every seed is a regression test in every build. */
 #include <dirent.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # run-fuzz.sh TARGET SEEDS_DIR SECONDS — a short libFuzzer run from the committed seeds.
 # New corpus entries go to a scratch directory; a crash leaves its reproducer in
 # the build's fuzz-artifacts/ and fails the test.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_codec_tool — command-line bridge to the pure codecs for cross-checks and debugging.
  *
  * Lets an independent implementation (the Python scripts in tests/crosscheck/) compare its results with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_ecka_tool — line-oriented bridge from tests/crosscheck/test_ecka.py to
  * harness/crypto/rt_ec and harness/scp/rt_ecka. One request per stdin line, one answer
  * per stdout line; hex in, hex out ("-" = empty). Test-only: it prints whatever it

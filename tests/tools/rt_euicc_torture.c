@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_euicc_torture — drives the reference eUICC with a state file through a long
  * deterministic sequence of state changes, for tests/engine/test_persistence_kill.sh
  * (which SIGKILLs it at random moments and checks the file after each kill).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_hostile_card — a vpcd card side that misbehaves on purpose, for the engine tests.
  *
  *   rt_hostile_card [--port P] [--after N] MODE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_pcsc_probe — a small PC/SC client for tests and diagnostics.
  *
  * Two ways to reach the card, so that tests can compare them:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_scp03_tool — line-oriented bridge from tests/crosscheck/test_scp03.py to
  * harness/scp/rt_scp03 and rt_scp03t. One request per stdin line, one answer per stdout
  * line; hex in, hex out ("-" = empty; lists are comma-separated). Test-only: it prints

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_scp80_tool — line-oriented bridge from the cross-check scripts to harness/crypto
  * and harness/scp/rt_scp80. One request per stdin line, one answer per stdout line;
  * hex in, hex out ("-" = empty). Test-only: it prints whatever it computes, keys

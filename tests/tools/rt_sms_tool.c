@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_sms_tool — command-line bridge to codec/rt_sms for tests/crosscheck/test_sms.py.
  *
  * Lets the independent Python implementation of TS 23.040 compare its results with ours:

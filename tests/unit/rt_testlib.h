@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_testlib — helpers shared by the cmocka unit tests (include after <cmocka.h>):
  * reading a test file, and running a Lua chunk against binding modules. Header-only
  * (static inline) because every tests/unit/test_*.c is its own executable. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_apdu — unit tests for codec/rt_apdu (ISO 7816-4 5.1 C-APDU cases, R-APDU, SW).
  *
  * Vector sources (public, never our own output):

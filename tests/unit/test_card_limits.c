@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_card_limits — the limits on a card that misbehaves, without pcscd:
  *   - rt_card (transport/rt_card.c): a bound whose signal flag is set or whose deadline
  *     passed stops a call before the card sees it; an invalid status word (SW1 not

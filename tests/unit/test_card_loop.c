@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_card_loop — the software eUICC (roles/euicc) through the in-process card backend
  * (transport/rt_card_loop), and rt_card_exchange's T=0 procedure (61xx / 6Cxx).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_crypto — known answers for harness/crypto (public sources only):
  *  - RFC 4493 §4: AES-CMAC examples 1-4 (key 2b7e1516…, messages of 0/16/40/64 bytes).
  *  - NIST SP 800-38A F.2.1/F.2.2 (CBC-AES128), F.2.3 (CBC-AES192), F.2.5/F.2.6

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_ctlv — unit tests for codec/rt_ctlv (COMPREHENSION-TLV, TS 101 220 §7.1.1).
  *
  * Vector sources (public, never our own output):

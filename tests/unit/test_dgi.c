@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_dgi — unit tests for codec/rt_dgi (DGI TLVs of GP STORE DATA).
  *
  * Vector sources (public, never our own output):

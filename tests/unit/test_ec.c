@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_ec — harness/crypto/rt_ec and rt_x509: known answers from public sources and a
  * negative case for every check.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_ecka — harness/scp/rt_ecka: SGP.02 EstablishISDPKeySet (GP Amd E scenario #3)
  * between the SM-DP side and the card side, on P-256 and brainpoolP256r1, with the
  * TEST ONLY PKI of certs/ (certs/make-test-pki.sh); a negative case for every check of both sides.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_eid — unit tests for codec/rt_eid (BCD packing, "89" prefix, SGP.29 check digits).
  *
  * Vector sources (public, never our own output):

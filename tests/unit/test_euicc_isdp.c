@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_euicc_isdp — the reference eUICC's ISD-P (harness/roles/euicc/rt_euicc_isdp.c):
  * ES8 key establishment with the card's default TEST ONLY ECASD personality (certs/p256),
  * SCP03t download and installation of the GSMA TS.48 packages ($RT_VECTORS/ts48), the

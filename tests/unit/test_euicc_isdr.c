@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_euicc_isdr — the ISD-R's ES5 functions of the reference eUICC
  * (roles/euicc/rt_euicc_isdr.c).
  *

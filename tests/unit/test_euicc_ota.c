@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_euicc_ota — the reference eUICC's OTA and toolkit parts (roles/euicc/rt_euicc_ota.c,
  * rt_euicc_cat.c) through its struct rt_icc, with the sending entity of scp/rt_scp80 and
  * codec/rt_sms playing the SM-SR and the network.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_euicc_state — the reference eUICC's persistent state: the TLV document
  * (roles/euicc/rt_euicc_state) and its atomic store (rt_euicc_store).
  *

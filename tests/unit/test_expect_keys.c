@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_expect_keys — the expect: keys declared in engine/rt_expect.c agree with the
  * matchers the Lua step library registers, and the load-time check refuses typos.
  *

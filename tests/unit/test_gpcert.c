@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_gpcert — codec/rt_gpcert and scp/rt_gpcert_verify.
  *
  * The positive material is the TEST ONLY PKI of certs/: its 7F21 files were

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_lua_codecs — the rt.hex, rt.tlv, rt.apdu and rt.eid Lua bindings, driven from Lua.
  *
  * Each test opens a fresh lua_State, registers the four modules in package.loaded (as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_lua_codecs2 — the rt.rcmd, rt.sms, rt.dgi, rt.ctlv, rt.storedata and rt.scp81
  * Lua bindings, driven from Lua.
  *

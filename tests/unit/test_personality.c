@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_personality — personality files of the reference eUICC (engine/rt_personality):
  * sut/personalities/reference.yaml is exactly the built-in defaults; every key is read
  * into struct rt_euicc_config; mistakes are RT_ECONFIG naming file:line:col and the

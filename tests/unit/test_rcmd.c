@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_rcmd — unit tests for codec/rt_rcmd (TS 102 226 §5 remote command formats).
  *
  * Vector sources (public, never our own output):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_saip — the SAIP reader against the GSMA TS.48 v7.0 test profile packages.
  *
  * The expected values do not come from our decoder: each package is published with its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_scp03 — SCP03 host <-> card sessions (harness/scp/rt_scp03): every security level
  * (00 01 03 11 13 31 33) in S8 and S16 with AES-128/192/256, many commands of the four
  * cases and extended length (commands without data move the counter too), responses with

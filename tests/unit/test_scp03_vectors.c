@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_scp03_vectors — the SCP03 known-answer driver: reads every *.txt file under
  * $RT_VECTORS/scp03 (format and sources in the file headers: osmocom/pysim
  * test_globalplatform.py) and checks, per record:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_scp03t — SCP03t (harness/scp/rt_scp03t) between an SM-DP host and an ISD-P card:
  * 84/85 handshake, a package cut into 86 segments at several maximum sizes and
  * reassembled, responses with and without data (both R-MAC input options); negative

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_scp80 — behaviour of harness/scp/rt_scp80 beyond the known-answer vectors:
  * SPI/KIc/KID tables, both dialects round trip, and a negative case for every check of
  * the receiving entity (status codes of TS 102 225 Table 5.3) and of the PoR verifier.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_scp80_vectors — the SCP80 known-answer driver: reads every *.txt file under
  * $RT_VECTORS/scp80 (format and sources in the file headers: osmocom/pysim
  * test_ota.py and the opentelecoms gsm0348 data set) and checks, per record:

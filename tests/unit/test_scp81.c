@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_scp81 — unit tests for codec/rt_scp81 (PSK identity, admin headers, trigger).
  *
  * Vector sources (public, never our own output):

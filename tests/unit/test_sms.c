@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_sms — unit tests for codec/rt_sms (TPDUs, UDH, concatenation, reassembly,
  * ENVELOPE (SMS-PP DOWNLOAD)).
  *

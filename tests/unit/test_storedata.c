@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_storedata — unit tests for codec/rt_storedata (STORE DATA split and check).
  *
  * Vector sources (public, never our own output):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_strpat — lua/rt_strpat (the sandbox's string.find/match/gmatch/gsub/rep) against
  * stock Lua 5.4, differentially: every (subject, pattern, arguments) triple runs through
  * a plain Lua state (stock string library) and an rsptest sandbox state (ours), and the

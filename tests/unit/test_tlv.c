@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_tlv — unit tests for codec/rt_tlv (BER-TLV decode, iterate, find, encode).
  *
  * Vector sources (public, never our own output):

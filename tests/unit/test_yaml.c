@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_yaml — unit tests for engine/rt_yaml's error paths: every refused document
  * (syntax error, alias, duplicate or non-text key, nesting too deep) reports
  * file:line:col and leaves nothing behind, so callers that return on error without

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_cardlink — card factory shared by the engine and the Lua bindings; see
  * rt_cardlink.h. */
 #include "roles/common/rt_cardlink.h"

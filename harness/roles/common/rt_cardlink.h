@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_cardlink — opens "the card" a SUT description or a script names: the reference
  * eUICC in-process (loop) or a reader through pcscd, and owns everything behind it
  * (for loop: the software card itself). Engine and Lua bindings both use it, so a

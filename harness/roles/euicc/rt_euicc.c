@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_euicc — the software eUICC's card core: configuration, ATR, power, logical
  * channels, the (CLA class, INS) dispatcher, card-level commands (SELECT, GET
  * RESPONSE) and how response data reaches the terminal (Le, 6Cxx, 61xx).

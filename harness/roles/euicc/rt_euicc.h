@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_euicc — rsptest's reference software eUICC (SGP.02), the card logic only.
  *
  * This is the seed of the full SGP.02 eUICC: today it answers to reset with an eUICC

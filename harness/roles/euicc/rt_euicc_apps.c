@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_euicc_apps — the applications of the software eUICC and the commands they accept.
  *
  * Owns the ISD-R and ECASD entries (AID, FCI, command table) and their handlers. An

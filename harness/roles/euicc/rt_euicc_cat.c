@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_euicc_cat — the card's toolkit side (TS 102 223 / TS 31.111, TS 102 221 7.4.2):
  * TERMINAL PROFILE, ENVELOPE, FETCH, TERMINAL RESPONSE and the proactive queue.
  *

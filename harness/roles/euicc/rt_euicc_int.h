@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_euicc_int — internals shared by the files of the software eUICC (not an API).
  *
  * rt_euicc.c owns the card: power state, logical channels, the class/INS dispatcher,

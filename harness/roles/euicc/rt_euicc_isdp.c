@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_euicc_isdp — an ISD-P of the reference eUICC: the ES8 functions (SGP.02 4.1.3) the
  * SM-DP reaches through the SM-SR's ES5 channel (SCP80 scripts addressed to the ISD-P's
  * TAR, run by rt_euicc_exec / rt_euicc_isdp_script_tlv from the OTA layer).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_euicc_isdr — the ISD-R's commands: the ES5 functions of SGP.02 4.1.1, and the eUICC
  * notifications with their roll-back (SGP.02 3.15, 4.1.1.11/4.1.1.12).
  *

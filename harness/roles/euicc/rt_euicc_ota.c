@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_euicc_ota — SMS-PP DOWNLOAD to the ISD-R and the ISD-Ps (SGP.02 2.4.3, ES5 over
  * SMS): the ENVELOPE's SMS-DELIVER (TS 31.111 7.1.1, TS 23.040), concatenated secured
  * packets (TS 31.115 6.2/6.3), SCP80 with the card's keysets and counters (TS 102 225,

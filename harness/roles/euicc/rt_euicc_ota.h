@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_euicc_ota — declarations shared by the card's OTA and CAT parts (rt_euicc_ota.c,
  * rt_euicc_cat.c) and their unit test; not an API for the other parts of the card.
  *

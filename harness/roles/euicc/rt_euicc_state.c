@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_euicc_state — the card state model and its encoding; see rt_euicc_state.h.
  *
  * Encoding: one constructed TLV 'E0' (BER-TLV, harness/codec/rt_tlv) holding the

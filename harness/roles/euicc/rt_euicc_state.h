@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_euicc_state — everything the reference eUICC must remember across a power cycle
  * and across a crash: the model, and its encoding to bytes (pure; no I/O).
  *

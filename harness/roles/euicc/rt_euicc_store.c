@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_euicc_store — atomic persistence of the card state; see rt_euicc_store.h.
  *
  * Test hook: RT_EUICC_STORE_DELAY_US=N (microseconds, at most 10 s) makes every save

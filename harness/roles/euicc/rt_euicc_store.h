@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_euicc_store — the card state on disk: one file, replaced atomically.
  *
  * A save writes the whole encoded state (rt_euicc_state_encode) to "<path>.tmp",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* rt_euicc_test_pki — the reference eUICC's default ECASD personality (TEST ONLY keys from
  * certs/p256, written by certs/make-test-pki.sh into rt_euicc_test_pki.c). */
 #ifndef RT_EUICC_TEST_PKI_H
