@@ -144,28 +144,6 @@ static int rt_junit_property(xmlTextWriterPtr w, const char *name, const char *v
 	return rc;
 }
 
-/* The last `lines` lines of the evidence (each cut at 200 bytes), appended to f. */
-static void rt_junit_tail(FILE *f, const char *trace, int lines)
-{
-	const char *end = trace + strlen(trace), *p = end;
-	int n = 0;
-
-	while (p > trace && n <= lines) {
-		p--;
-		if (*p == '\n' && p + 1 < end)
-			n++;
-	}
-	if (n > lines)
-		p++;
-	while (p < end) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-
-		fprintf(f, "  %.*s\n", (int)(len > 200 ? 200 : len), p);
-		p += len + (nl ? 1 : 0);
-	}
-}
-
 /* The <failure>/<error> body: JUnit viewers show its first lines, so it leads with
  * the expectation's message and the last exchanges; the Lua traceback comes after. */
 static char *rt_junit_body(const struct rt_result *r)
@@ -179,7 +157,7 @@ static char *rt_junit_body(const struct rt_result *r)
 	fprintf(f, "%s\n", r->message ? r->message : "");
 	if (r->trace && r->napdu) {
 		fprintf(f, "\nlast exchanges:\n");
-		rt_junit_tail(f, r->trace, 10);
+		rt_trace_print_tail(f, r->trace, 10, "  ");
 	}
 	if (r->detail && (!r->message || strcmp(r->detail, r->message) != 0))
 		fprintf(f, "\ndetail:\n%s\n", r->detail);

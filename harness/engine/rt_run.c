@@ -691,28 +691,6 @@ static void rt_run_mark_stopped(struct rt_run *run)
 	fflush(run->opts.out);
 }
 
-/* The last lines of the evidence before the failure, for the digest. */
-static void rt_run_tail(FILE *o, const char *trace, int lines)
-{
-	const char *end = trace + strlen(trace), *p = end;
-	int n = 0;
-
-	while (p > trace && n <= lines) {
-		p--;
-		if (*p == '\n' && p + 1 < end)
-			n++;
-	}
-	if (n > lines)
-		p++;
-	for (; p < end;) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-
-		fprintf(o, "      %.*s\n", (int)(len > 200 ? 200 : len), p);
-		p += len + (nl ? 1 : 0);
-	}
-}
-
 static void rt_run_digest(struct rt_run *run)
 {
 	FILE *o = run->opts.out;
@@ -732,7 +710,7 @@ static void rt_run_digest(struct rt_run *run)
 			fprintf(o, "  evidence: %s\n", r->trace_file);
 		if (r->trace && r->napdu) {
 			fprintf(o, "  last exchanges:\n");
-			rt_run_tail(o, r->trace, 6);
+			rt_trace_print_tail(o, r->trace, 6, "      ");
 		}
 	}
 }

@@ -119,3 +119,24 @@ void rt_trace_free(struct rt_trace *t)
 {
 	rt_buf_free(&t->text);
 }
+
+void rt_trace_print_tail(FILE *f, const char *text, int lines, const char *indent)
+{
+	const char *end = text + strlen(text), *p = end;
+	int n = 0;
+
+	while (p > text && n <= lines) {
+		p--;
+		if (*p == '\n' && p + 1 < end)
+			n++;
+	}
+	if (n > lines)
+		p++;
+	while (p < end) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		fprintf(f, "%s%.*s\n", indent, (int)(len > 200 ? 200 : len), p);
+		p += len + (nl ? 1 : 0);
+	}
+}

@@ -44,6 +44,10 @@ void rt_trace_card_observer(void *obs_ctx, enum rt_card_event ev, const uint8_t 
 /* The log as a NUL-terminated string (valid until the next append or free). */
 const char *rt_trace_text(struct rt_trace *t);
 
+/* Prints the last `lines` lines of an evidence text to f, each after indent and cut at
+ * 200 bytes: what a JUnit body and the console digest show of the last exchanges. */
+void rt_trace_print_tail(FILE *f, const char *text, int lines, const char *indent);
+
 void rt_trace_free(struct rt_trace *t);
 
 #endif
