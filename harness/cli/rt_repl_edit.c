@@ -235,7 +235,9 @@ static int rt_repl_setup(struct rt_repl *r, lua_State *L)
 	el_set(r->el, EL_PROMPT, rt_repl_prompt);
 	el_source(r->el, NULL); /* ~/.editrc */
 	el_set(r->el, EL_SETTY, "-d", "-isig", NULL);
-	el_set(r->el, EL_ADDFN, "rt-complete", "complete a Lua name", rt_repl_tab);
+	/* The wide call: libedit's narrow el_set(EL_ADDFN) wcsdup()s the name and help
+	 * and never frees them (LeakSanitizer in the sanitizer build). */
+	el_wset(r->el, EL_ADDFN, L"rt-complete", L"complete a Lua name", rt_repl_tab);
 	el_set(r->el, EL_BIND, "^I", "rt-complete", NULL);
 	el_set(r->el, EL_GETCFN, rt_repl_getc);
 	return 0;
