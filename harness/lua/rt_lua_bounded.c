@@ -81,11 +81,35 @@ static int rt_bounded_move(lua_State *L)
 	return 1;
 }
 
+/* table.sort(list [, comp]) (manual §6.6): stock's, after the deadline check, and with
+ * the default order only up to RT_BOUNDED_SORT_MAX elements (see rt_lua_bounded.h). */
+static int rt_bounded_sort(lua_State *L)
+{
+	lua_Integer n;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	n = luaL_len(L, 1);
+	rt_lua_check_deadline(L, rt_lua_ctx(L), "table.sort");
+	if (lua_isnoneornil(L, 2) && n > RT_BOUNDED_SORT_MAX)
+		return luaL_error(L,
+				  "table.sort of %I elements with the default order is above the "
+				  "sandbox's %d (a C sort the case deadline cannot stop): pass a "
+				  "comparator function",
+				  n, RT_BOUNDED_SORT_MAX);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 0);
+	return 0;
+}
+
 void rt_lua_bounded_install(lua_State *L)
 {
 	lua_getglobal(L, "table");
 	lua_getfield(L, -1, "move");
 	lua_pushcclosure(L, rt_bounded_move, 1);
 	lua_setfield(L, -2, "move");
+	lua_getfield(L, -1, "sort");
+	lua_pushcclosure(L, rt_bounded_sort, 1);
+	lua_setfield(L, -2, "sort");
 	lua_pop(L, 1);
 }

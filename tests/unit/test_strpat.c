@@ -531,6 +531,36 @@ static void test_table_move(void **state)
 
 /* The point of rt_strpat: a match that would backtrack for hours ends at the deadline,
  * through every entry point, with the timeout message. */
+/* table.sort (rt_lua_bounded): sorts as stock (default order, comparator, stock's
+ * errors); the default order stops at RT_BOUNDED_SORT_MAX elements. */
+static void test_table_sort(void **state)
+{
+	static const char *const ok_chunks[] = {
+		"local t = {5, 3, 9, 1}; table.sort(t); return table.concat(t, ',') == '1,3,5,9'",
+		"local t = {5, 3, 9, 1}; table.sort(t, function(a, b) return a > b end); "
+		"return table.concat(t, ',') == '9,5,3,1'",
+		"local t = {}; for i = 1, (1 << 20) do t[i] = -i end; table.sort(t); "
+		"return t[1] == -(1 << 20)",
+		"local t = {}; for i = 1, (1 << 20) + 1 do t[i] = i end; "
+		"table.sort(t, function(a, b) return a < b end); return t[1] == 1",
+		"return not pcall(table.sort, {1, 'x'})",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok_chunks) / sizeof(ok_chunks[0]); i++) {
+		if (luaL_dostring(ours, ok_chunks[i]) != LUA_OK || !lua_toboolean(ours, -1))
+			fail_msg("%s: %s", ok_chunks[i], lua_tostring(ours, -1));
+		lua_settop(ours, 0);
+	}
+	assert_int_not_equal(luaL_dostring(ours, "local t = {}; for i = 1, (1 << 20) + 1 do "
+					       "t[i] = i end; table.sort(t)"),
+			     LUA_OK);
+	if (!strstr(lua_tostring(ours, -1), "pass a comparator function"))
+		fail_msg("unexpected error %s", lua_tostring(ours, -1));
+	lua_settop(ours, 0);
+}
+
 static void test_deadline(void **state)
 {
 	static const char *const chunks[][2] = {
@@ -579,6 +609,7 @@ int main(void)
 		cmocka_unit_test(test_generated),
 		cmocka_unit_test(test_rep),
 		cmocka_unit_test(test_table_move),
+		cmocka_unit_test(test_table_sort),
 		cmocka_unit_test(test_deadline),
 	};
 
