@@ -166,7 +166,7 @@ static int rt_card_serve(int argc, char **argv)
 			cfg.state_path = argv[++i];
 		} else if (!strcmp(a, "--fault") && i + 1 < argc) {
 			const char *name = argv[++i];
-			unsigned bit = 0;
+			uint64_t bit = 0;
 			int neg = name[0] == '-';
 
 			if (rt_personality_fault(name + neg, &bit, &err))

@@ -490,7 +490,7 @@ out:
 	return rc;
 }
 
-int rt_personality_fault(const char *name, unsigned *bit, struct rt_err *err)
+int rt_personality_fault(const char *name, uint64_t *bit, struct rt_err *err)
 {
 	const struct rt_euicc_fault_name *f;
 	char names[512] = "";
@@ -508,7 +508,7 @@ int rt_personality_fault(const char *name, unsigned *bit, struct rt_err *err)
 	return rt_err_set(err, RT_EINVAL, "unknown fault '%s' (known: %s)", name, names);
 }
 
-int rt_personality_faults(const struct rt_ynode *seq, unsigned *set, unsigned *clear,
+int rt_personality_faults(const struct rt_ynode *seq, uint64_t *set, uint64_t *clear,
 			  struct rt_err *err)
 {
 	size_t i;
@@ -518,7 +518,7 @@ int rt_personality_faults(const struct rt_ynode *seq, unsigned *set, unsigned *c
 	for (i = 0; i < seq->n; i++) {
 		const struct rt_ynode *v = seq->items[i];
 		struct rt_err e2 = { 0, "" };
-		unsigned bit = 0;
+		uint64_t bit = 0;
 		int neg;
 
 		if (!v || v->kind != RT_Y_SCALAR)
@@ -657,7 +657,7 @@ int rt_personality_apply(const struct rt_ynode *root, const char *base, struct r
 	}
 	v = rt_ynode_get(root, "faults");
 	if (v) {
-		unsigned set = 0, clear = 0;
+		uint64_t set = 0, clear = 0;
 
 		if ((rc = rt_personality_faults(v, &set, &clear, err)))
 			return rc;

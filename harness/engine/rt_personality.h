@@ -30,12 +30,12 @@ int rt_personality_apply(const struct rt_ynode *root, const char *base, struct r
 			 struct rt_err *err);
 
 /* The fault bit named name (rt_euicc_fault_names). RT_EINVAL listing the names. */
-int rt_personality_fault(const char *name, unsigned *bit, struct rt_err *err);
+int rt_personality_fault(const char *name, uint64_t *bit, struct rt_err *err);
 
 /* A YAML list of fault names: each name is added to *set; a name written "-name"
  * is added to *clear instead (to take a fault of a personality away). RT_ECONFIG with
  * file:line:col on an unknown name or a node that is not a list of strings. */
-int rt_personality_faults(const struct rt_ynode *seq, unsigned *set, unsigned *clear,
+int rt_personality_faults(const struct rt_ynode *seq, uint64_t *set, uint64_t *clear,
 			  struct rt_err *err);
 
 /* path resolved against the folder of the file `base` (an absolute path, or a NULL or

@@ -177,7 +177,7 @@ static void l_card_faults(lua_State *L, struct rt_euicc_config *cfg)
 	for (i = 1; i <= n; i++) {
 		struct rt_err err = { 0 };
 		const char *name;
-		unsigned bit = 0;
+		uint64_t bit = 0;
 		int neg;
 
 		lua_rawgeti(L, -1, i);

@@ -8,7 +8,7 @@
 #
 # HOW TO ADD A ROW: when you write a case that checks a rule a fault knob breaks, add
 # its id to that fault's row below (one line per fault: the name, then the case ids,
-# separated by spaces). After a '|', cases that must still PASS with the fault (they do
+# separated by spaces; lines starting with '#' are comments). After a '|', cases that must still PASS with the fault (they do
 # not depend on the broken rule: proof that the knob breaks one rule, not the card).
 # A new knob gets a new row. Nothing else needs to change.
 . "$(dirname "$0")/lib.sh"
@@ -27,6 +27,15 @@ ignore_memory         EUICC-ES5-CISDP-003 | EUICC-ES5-CISDP-002
 scp03t_no_mac_check   EUICC-ES8-DL-005
 emergency_on_enabled  EUICC-ES5-EMERG-003 | EUICC-ES5-EMERG-001 EUICC-ES5-EMERG-004
 envelope_6d00         EUICC-OTA-SEC-001 EUICC-OTA-SEC-002 EUICC-OTA-POR-002 EUICC-OTA-POR-003 EUICC-OTA-SMS-001 EUICC-OTA-SMS-002 EUICC-OTA-SMS-003 | EUICC-BASIC-EID-001
+
+# OTA area (SCP80 receiver, scripts, concatenation)
+# (end of the OTA area)
+
+# ISD-R, basic and persistence area
+# (end of the ISD-R area)
+
+# ES8 area
+# (end of the ES8 area)
 '
 
 SUITE="$RT_SRCDIR/testcases"
@@ -50,7 +59,7 @@ kexpr() { local e="" id; for id in "$@"; do e="${e:+$e or }$id"; done; echo "$e"
 rows=0
 all_ids=()
 while read -r fault ids; do
-  [ -z "$fault" ] && continue
+  case $fault in '' | '#'*) continue ;; esac
   # shellcheck disable=SC2206
   all_ids+=(${ids//|/})
 done <<<"$FAULT_TABLE"
@@ -60,7 +69,7 @@ sut "$WORK/clean.yaml"
 "$RSPTEST" run --sut "$WORK/clean.yaml" --report-dir "$WORK/rep-clean" \
   -k "$(kexpr "${all_ids[@]}")" "$SUITE" >"$WORK/clean.out" 2>&1
 while read -r fault row; do
-  [ -z "$fault" ] && continue
+  case $fault in '' | '#'*) continue ;; esac
   rows=$((rows + 1))
   ids=${row%%|*}
   keep=""

@@ -282,13 +282,14 @@ static void test_fault_names(void **state)
 {
 	const struct rt_euicc_fault_name *f;
 	struct rt_err err = { 0 };
-	unsigned bit = 0, all = 0;
+	uint64_t bit = 0, all = 0;
 
 	(void)state;
 	for (f = rt_euicc_fault_names; f->name; f++) {
 		assert_int_equal(rt_personality_fault(f->name, &bit, &err), 0);
 		assert_int_equal(bit, f->bit);
 		assert_int_equal(all & bit, 0); /* one bit per name */
+		assert_true(bit != 0 && (bit & (bit - 1)) == 0); /* exactly one bit */
 		all |= bit;
 	}
 	assert_int_equal(rt_personality_fault("BAD_EID", &bit, &err), RT_EINVAL);

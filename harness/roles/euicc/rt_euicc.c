@@ -70,6 +70,16 @@ const struct rt_euicc_fault_name rt_euicc_fault_names[] = {
 	{ "scp03t_no_mac_check", RT_EUICC_FAULT_SCP03T_NO_MAC_CHECK },
 	{ "emergency_on_enabled", RT_EUICC_FAULT_EMERGENCY_ON_ENABLED },
 	{ "envelope_6d00", RT_EUICC_FAULT_ENVELOPE_6D00 },
+
+	/* OTA area */
+	/* (end of the OTA area) */
+
+	/* ISD-R, basic and persistence area */
+	/* (end of the ISD-R area) */
+
+	/* ES8 area */
+	/* (end of the ES8 area) */
+
 	{ NULL, 0 },
 };
 

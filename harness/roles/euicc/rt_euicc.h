@@ -36,20 +36,30 @@ struct rt_euicc_scp80_init {
 /* Fault-injection knobs: each makes the card break one rule on purpose, so the harness's
  * self-tests can show that the matching cases turn into FAIL. Names (for personality
  * files and `rsptest card serve --fault NAME`) are in rt_euicc_fault_names. */
-enum rt_euicc_fault {
-	RT_EUICC_FAULT_POR_BAD_CC = 1u << 0,      /* PoR with a corrupted CC */
-	RT_EUICC_FAULT_NO_POR = 1u << 1,          /* never send a PoR */
-	RT_EUICC_FAULT_ACCEPT_REPLAY = 1u << 2,   /* ignore the SCP80 counter check */
-	RT_EUICC_FAULT_FORGET_NOTIF = 1u << 3,    /* never send notifications */
-	RT_EUICC_FAULT_IGNORE_POL1 = 1u << 4,     /* disable/delete despite POL1 */
-	RT_EUICC_FAULT_BAD_RECEIPT = 1u << 5,     /* key establishment with a wrong receipt */
-	RT_EUICC_FAULT_NO_REFRESH = 1u << 6,      /* no REFRESH after enable/disable */
-	RT_EUICC_FAULT_BAD_EID = 1u << 7,         /* report an EID with wrong check digits */
-	RT_EUICC_FAULT_IGNORE_MEMORY = 1u << 8,   /* create ISD-Ps beyond the capacity */
-	RT_EUICC_FAULT_SCP03T_NO_MAC_CHECK = 1u << 9, /* accept SCP03t segments with a bad MAC */
-	RT_EUICC_FAULT_EMERGENCY_ON_ENABLED = 1u << 10, /* emergency attribute on the enabled profile */
-	RT_EUICC_FAULT_ENVELOPE_6D00 = 1u << 11,  /* every ENVELOPE answers 6D00 (no OTA at all) */
-};
+/* Bits of rt_euicc_config.faults (64 of them). Ranges by area keep parallel work from
+ * colliding: 0..15 the first knobs, 16..31 OTA (SCP80, scripts, concatenation), 32..47
+ * ISD-R, basic and persistence, 48..63 ES8. */
+#define RT_EUICC_FAULT_POR_BAD_CC              (UINT64_C(1) << 0) /* PoR with a corrupted CC */
+#define RT_EUICC_FAULT_NO_POR                  (UINT64_C(1) << 1) /* never send a PoR */
+#define RT_EUICC_FAULT_ACCEPT_REPLAY           (UINT64_C(1) << 2) /* ignore the SCP80 counter check */
+#define RT_EUICC_FAULT_FORGET_NOTIF            (UINT64_C(1) << 3) /* never send notifications */
+#define RT_EUICC_FAULT_IGNORE_POL1             (UINT64_C(1) << 4) /* disable/delete despite POL1 */
+#define RT_EUICC_FAULT_BAD_RECEIPT             (UINT64_C(1) << 5) /* key establishment with a wrong receipt */
+#define RT_EUICC_FAULT_NO_REFRESH              (UINT64_C(1) << 6) /* no REFRESH after enable/disable */
+#define RT_EUICC_FAULT_BAD_EID                 (UINT64_C(1) << 7) /* report an EID with wrong check digits */
+#define RT_EUICC_FAULT_IGNORE_MEMORY           (UINT64_C(1) << 8) /* create ISD-Ps beyond the capacity */
+#define RT_EUICC_FAULT_SCP03T_NO_MAC_CHECK     (UINT64_C(1) << 9) /* accept SCP03t segments with a bad MAC */
+#define RT_EUICC_FAULT_EMERGENCY_ON_ENABLED    (UINT64_C(1) << 10) /* emergency attribute on the enabled profile */
+#define RT_EUICC_FAULT_ENVELOPE_6D00           (UINT64_C(1) << 11) /* every ENVELOPE answers 6D00 (no OTA at all) */
+
+/* OTA area: SCP80 receiver, remote command scripts, concatenation (bits 16..31). */
+/* (end of the OTA area) */
+
+/* ISD-R, basic and persistence area (bits 32..47). */
+/* (end of the ISD-R area) */
+
+/* ES8 area (bits 48..63). */
+/* (end of the ES8 area) */
 
 /* STORE DATA DGI of SetEmergencyProfileAttribute when cfg.emergency_dgi is 0: UNCONFIRMED,
  * the free number between SetFallBackAttribute's 3A05 and 3A07 (option es5.emergency_dgi;
@@ -67,7 +77,7 @@ enum rt_euicc_pol1_coding {
 
 struct rt_euicc_fault_name {
 	const char *name;
-	unsigned bit;
+	uint64_t bit;
 };
 extern const struct rt_euicc_fault_name rt_euicc_fault_names[]; /* NULL-terminated */
 
@@ -110,7 +120,7 @@ struct rt_euicc_config {
 					       * es5.emergency_dgi); 0 = RT_EUICC_EMERGENCY_DGI_DEFAULT */
 	uint8_t token_key[32];                /* MasterDelete token key (KVN 70); TEST ONLY */
 	size_t token_key_len;                 /* 0 = rt_euicc_default_token_key */
-	unsigned faults;                      /* enum rt_euicc_fault bits */
+	uint64_t faults;                      /* RT_EUICC_FAULT_* bits */
 };
 
 struct rt_euicc;
