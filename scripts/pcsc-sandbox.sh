@@ -255,7 +255,6 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/pcsc-sandbox.XXXXXX")
 rc=1
 pidfile=/run/pcscd/pcscd.pid
 saved_pid=
-made_rundir=
 
 cleanup_outside() {
   trap - EXIT
@@ -268,7 +267,6 @@ cleanup_outside() {
   if [ -n "$saved_pid" ] && kill -0 "$saved_pid" 2>/dev/null; then
     printf '%s\n' "$saved_pid" >"$pidfile" 2>/dev/null || true
   fi
-  [ -z "$made_rundir" ] || rmdir /run/pcscd 2>/dev/null || true
   rm -rf "$tmp"
   exit "$rc"
 }
@@ -307,13 +305,15 @@ need python3
 vpcd_lib=$(vpcd_driver)
 sock=$tmp/pcscd.comm
 # pcscd 1.9 gives up when it cannot make its compiled-in /run/pcscd (for the pid file;
-# a chroot may not even have /run): make it here, and take it away again if empty.
+# a chroot may not even have /run): make it here, and LEAVE it (empty) afterwards. Never
+# rmdir it: an ns sandbox started meanwhile has laid its tmpfs over this very folder, and
+# Linux (>= 3.18) detaches the mounts of a removed folder in every namespace — its pcscd
+# socket would vanish mid-run ("Service not available"; engine.pcsc_sandbox_coexist).
 if [ ! -d /run/pcscd ]; then
   if ! mkdir -p /run/pcscd 2>/dev/null; then
     echo "pcsc-sandbox: plain: pcscd needs /run/pcscd, which cannot be made here" >&2
     exit 1
   fi
-  made_rundir=1
 fi
 if [ -e "$pidfile" ]; then
   saved_pid=$(tr -dc 0-9 <"$pidfile" 2>/dev/null || true)

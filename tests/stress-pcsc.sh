@@ -12,7 +12,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
 n=${2:-20}
 fuzz_build=${RT_FUZZ_BUILD:-$(dirname "$build")/build-fuzz}
-tests='engine\.(pcsc_vpcd|pcsc_card_dies|pcsc_sandbox_plain|interrupt|card_pulled|suite_vpcd|main_job_signals)$'
+tests='engine\.(pcsc_vpcd|pcsc_card_dies|pcsc_sandbox_plain|pcsc_sandbox_coexist|interrupt|card_pulled|suite_vpcd|main_job_signals)$'
 keep="$build/stress-pcsc"
 rm -rf "$keep"
 mkdir -p "$keep"
