@@ -489,7 +489,8 @@ end
 --   stop_after=k segments, sl=security level (33), kvn=, wrong_keys, ota={...},
 --   resend_bad (with mac_segment: the segment as it should have been follows the
 --   corrupted one in the same script; result resend_tag/resend_reason), data_before_ea
---   (an 86 right after the 84, without the 85: result error_tag/reason of that 86)
+--   (an 86 right after the 84, without the 85: result error_tag/reason of that 86),
+--   data_only (an 86 alone, no 84 or 85: result error_tag/reason)
 -- SGP.02 4.1.3.2 / 4.1.3.3; facts §4.3.
 function M.download_profile(args)
   args = args or {}
@@ -505,6 +506,17 @@ function M.download_profile(args)
     pkg = pkg:sub(1, 1) .. "\x85\x01\x02\x03\x04\x05" .. pkg:sub(3) -- 5 length bytes
   end
   local res = { installed = false, answered_86 = 0, sent = 0 }
+  if bend.data_only then
+    -- An 86 with no 84 before it in this card session (SGP.02 4.1.3.3: the session
+    -- starts with 84/85): block-sized data and an 8-byte MAC.
+    local r = send(tar, { items = { hex.encode(tlv.encode(0x86, case.random(16) .. case.random(8))) } }, bend)
+    por_ok(r, "SCP03t 86-only script")
+    local a = r.tlvs[1]
+    if not a then fail("no answer to an 86 sent without a session") end
+    res.error_tag = string.format("%X", a.tag)
+    res.reason = #a.value > 0 and a.value:byte(1) or nil
+    return res
+  end
   local h = scp03t_open(aid, tar, args, res)
   if not h then return res end
   if bend.data_before_ea then

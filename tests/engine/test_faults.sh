@@ -45,6 +45,9 @@ seq_not_stored              EUICC-ES8-DL-015 | EUICC-ES8-DL-001
 iu_contact                  EUICC-ES8-SEC-002 | EUICC-ES8-SEC-001
 ignore_quota                EUICC-ES8-DL-016 | EUICC-ES8-DL-001
 saip_any_version            EUICC-ES8-DL-017 | EUICC-ES8-DL-001
+unknown_dgi_ok              EUICC-ES8-KEY-021 | EUICC-ES8-KEY-001
+pkg_memory_uncounted        EUICC-ES8-DL-019 | EUICC-ES8-DL-001
+scp03t_no_session_ok        EUICC-ES8-DL-020 | EUICC-ES8-DL-013
 # (end of the ES8 area)
 '
 

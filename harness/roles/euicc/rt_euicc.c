@@ -88,6 +88,9 @@ const struct rt_euicc_fault_name rt_euicc_fault_names[] = {
 	{ "iu_contact", RT_EUICC_FAULT_IU_CONTACT },
 	{ "ignore_quota", RT_EUICC_FAULT_IGNORE_QUOTA },
 	{ "saip_any_version", RT_EUICC_FAULT_SAIP_ANY_VERSION },
+	{ "unknown_dgi_ok", RT_EUICC_FAULT_UNKNOWN_DGI_OK },
+	{ "pkg_memory_uncounted", RT_EUICC_FAULT_PKG_MEMORY_UNCOUNTED },
+	{ "scp03t_no_session_ok", RT_EUICC_FAULT_SCP03T_NO_SESSION_OK },
 	/* (end of the ES8 area) */
 
 	{ NULL, 0 },

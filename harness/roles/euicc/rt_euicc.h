@@ -69,6 +69,9 @@ struct rt_euicc_scp80_init {
 #define RT_EUICC_FAULT_IU_CONTACT              (UINT64_C(1) << 55) /* INITIALIZE UPDATE on the contact interface */
 #define RT_EUICC_FAULT_IGNORE_QUOTA            (UINT64_C(1) << 56) /* packages beyond the ISD-P's quota */
 #define RT_EUICC_FAULT_SAIP_ANY_VERSION        (UINT64_C(1) << 57) /* SAIP headers of any major version */
+#define RT_EUICC_FAULT_UNKNOWN_DGI_OK          (UINT64_C(1) << 58) /* STORE DATA of an unknown DGI answers 9000 */
+#define RT_EUICC_FAULT_PKG_MEMORY_UNCOUNTED    (UINT64_C(1) << 59) /* an installed package uses no memory */
+#define RT_EUICC_FAULT_SCP03T_NO_SESSION_OK    (UINT64_C(1) << 60) /* 86 with no SCP03t session answered 86 00 */
 /* (end of the ES8 area) */
 
 /* STORE DATA DGI of SetEmergencyProfileAttribute when cfg.emergency_dgi is 0: UNCONFIRMED,

@@ -473,6 +473,8 @@ static uint16_t rt_isdp_store_data_plain(struct rt_euicc *card, int i, const str
 			return RT_SW_WRONG_DATA;
 		return rt_isdp_conn_apply(card, i, d.value, d.len);
 	default:
+		if (card->cfg.faults & RT_EUICC_FAULT_UNKNOWN_DGI_OK)
+			return RT_SW_OK; /* fault knob: unknown data "stored" */
 		return RT_SW_REF_DATA_NOT_FOUND; /* a DGI this ISD-P does not know */
 	}
 }
@@ -774,6 +776,8 @@ static void rt_isdp_install_pkg(struct rt_euicc *card, int i, struct rt_euicc_is
 	p->pkg = copy;
 	p->pkg_len = (uint32_t)len;
 	p->mem_used = (uint32_t)len;
+	if (card->cfg.faults & RT_EUICC_FAULT_PKG_MEMORY_UNCOUNTED)
+		p->mem_used = 0;
 	memcpy(p->iccid, pkg.header.iccid, sizeof(p->iccid));
 	p->has_iccid = 1;
 	/* POL1 comes with the profile (SAIP ProfileHeader `pol`, facts §4.3). */
@@ -1000,6 +1004,11 @@ int rt_euicc_isdp_script_tlv(struct rt_euicc *card, int isdp, const uint8_t *tlv
 			}
 		} else if (!x->t_on) {
 			/* 85/86 without an 84 before: out of order (reason as rt_scp03t). */
+			if (tag == RT_SCP03T_TAG_DATA && (card->cfg.faults & RT_EUICC_FAULT_SCP03T_NO_SESSION_OK)) {
+				if (rt_tlv_put(&rsp, RT_SCP03T_TAG_DATA, NULL, 0, &err))
+					goto nomem;
+				break;
+			}
 			if (rt_scp03t_error_tlv(tag, RT_SCP03T_R_SECURITY, &rsp, &err))
 				goto nomem;
 			break;
