@@ -32,6 +32,8 @@ local rcmd = require("rt.rcmd")
 local sgp02 = require("sgp02")
 local testpki = require("testpki")
 
+local expect = require("expect")
+
 local M = {}
 
 -- facts §4.1: ISD-P instance AID = A0000005591010FFFFFFFF89 | TAR (3) | 00.
@@ -709,5 +711,32 @@ function M.update_connectivity(args)
   res.sw = sw
   return res
 end
+
+-- expect `refusal: { sw_cert: "6982", ... }`: each named result field (a status word)
+-- is a refusal. Option es8.refusal_sw: exact (the SW written, the default) or any (any
+-- SW but 9000 and the warnings 62xx/63xx): the SWs of the ES8 refusals are UNCONFIRMED
+-- (docs/spec-notes.md, ES8).
+expect.register("refusal", function(r, want)
+  if type(want) ~= "table" then return false, "refusal: expects a mapping of SW fields" end
+  local any = case.option("es8.refusal_sw") == "any"
+  local keys = {}
+  for k in pairs(want) do keys[#keys + 1] = k end
+  table.sort(keys)
+  for _, k in ipairs(keys) do
+    local got, w = r[k], want[k]
+    if math.type(got) ~= "integer" then
+      return false, ("refusal: the result has no status word '%s'"):format(k)
+    end
+    local refused = got ~= 0x9000 and (got >> 8) ~= 0x62 and (got >> 8) ~= 0x63 and (got >> 8) ~= 0x61
+    if not refused then
+      return false, ("%s: %04X, a refusal%s expected"):format(k, got, any and "" or (" (" .. tostring(w) .. ")"))
+    end
+    if not any then
+      local n = type(w) == "string" and tonumber(w, 16) or w
+      if n ~= got then return false, ("%s: expected %s, got %04X"):format(k, tostring(w), got) end
+    end
+  end
+  return true
+end)
 
 return M
