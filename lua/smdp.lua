@@ -492,7 +492,8 @@ end
 --   resend_bad (with mac_segment: the segment as it should have been follows the
 --   corrupted one in the same script; result resend_tag/resend_reason), data_before_ea
 --   (an 86 right after the 84, without the 85: result error_tag/reason of that 86),
---   data_only (an 86 alone, no 84 or 85: result error_tag/reason)
+--   data_only (an 86 alone, no 84 or 85: result error_tag/reason), replay_ea (the 85
+--   sent twice: result replay_tag, and after_replay_tag for the first segment after it)
 -- SGP.02 4.1.3.2 / 4.1.3.3; facts §4.3.
 function M.download_profile(args)
   args = args or {}
@@ -548,6 +549,7 @@ function M.download_profile(args)
   while k <= last do
     local items = {}
     if first_script then items[1] = ea end
+    if first_script and bend.replay_ea then items[2] = ea end
     local base = k
     local upto = math.min(last, k + per - 1)
     local resent_at
@@ -580,6 +582,19 @@ function M.download_profile(args)
       if not ok then fail("85 answer: " .. tostring(msg)) end
       t0 = 2
       first_script = false
+      if bend.replay_ea then
+        -- the answer to the same 85 sent again in the open session
+        local b = r.tlvs[2]
+        if not b then fail("no answer to the replayed 85") end
+        res.replay_tag = string.format("%X", b.tag)
+        t0 = 3
+        if b.tag ~= 0x85 then
+          res.error_tag, res.reason = res.replay_tag, b.value:byte(1)
+          local c = r.tlvs[3]
+          res.after_replay_tag = c and string.format("%X", c.tag)
+          return res
+        end
+      end
     end
     for j = t0, #r.tlvs do
       local a = r.tlvs[j]

@@ -48,6 +48,7 @@ saip_any_version            EUICC-ES8-DL-017 | EUICC-ES8-DL-001
 unknown_dgi_ok              EUICC-ES8-KEY-021 | EUICC-ES8-KEY-001
 pkg_memory_uncounted        EUICC-ES8-DL-019 | EUICC-ES8-DL-001
 scp03t_no_session_ok        EUICC-ES8-DL-020 | EUICC-ES8-DL-013
+scp03t_ea_replay            EUICC-ES8-DL-021 | EUICC-ES8-DL-001
 # (end of the ES8 area)
 '
 

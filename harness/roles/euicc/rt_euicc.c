@@ -91,6 +91,7 @@ const struct rt_euicc_fault_name rt_euicc_fault_names[] = {
 	{ "unknown_dgi_ok", RT_EUICC_FAULT_UNKNOWN_DGI_OK },
 	{ "pkg_memory_uncounted", RT_EUICC_FAULT_PKG_MEMORY_UNCOUNTED },
 	{ "scp03t_no_session_ok", RT_EUICC_FAULT_SCP03T_NO_SESSION_OK },
+	{ "scp03t_ea_replay", RT_EUICC_FAULT_SCP03T_EA_REPLAY },
 	/* (end of the ES8 area) */
 
 	{ NULL, 0 },

@@ -72,6 +72,7 @@ struct rt_euicc_scp80_init {
 #define RT_EUICC_FAULT_UNKNOWN_DGI_OK          (UINT64_C(1) << 58) /* STORE DATA of an unknown DGI answers 9000 */
 #define RT_EUICC_FAULT_PKG_MEMORY_UNCOUNTED    (UINT64_C(1) << 59) /* an installed package uses no memory */
 #define RT_EUICC_FAULT_SCP03T_NO_SESSION_OK    (UINT64_C(1) << 60) /* 86 with no SCP03t session answered 86 00 */
+#define RT_EUICC_FAULT_SCP03T_EA_REPLAY        (UINT64_C(1) << 61) /* a second 85 restarts the open session */
 /* (end of the ES8 area) */
 
 /* STORE DATA DGI of SetEmergencyProfileAttribute when cfg.emergency_dgi is 0: UNCONFIRMED,

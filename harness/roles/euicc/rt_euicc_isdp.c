@@ -1026,6 +1026,11 @@ int rt_euicc_isdp_script_tlv(struct rt_euicc *card, int isdp, const uint8_t *tlv
 			pos += d.total_len;
 			continue;
 		}
+		/* Fault knob: an 85 in an open session is taken as a new EXTERNAL AUTHENTICATE
+		 * (GP Amd D 7.1.2: only after INITIALIZE UPDATE), so a replayed 85 restarts it. */
+		if (tag == RT_SCP03T_TAG_EA && (card->cfg.faults & RT_EUICC_FAULT_SCP03T_EA_REPLAY) &&
+		    x->t.s.state == RT_SCP03_ST_OPEN)
+			x->t.s.state = RT_SCP03_ST_IU;
 		if (tag == RT_SCP03T_TAG_DATA && (card->cfg.faults & RT_EUICC_FAULT_SCP03T_NO_MAC_CHECK))
 			rt_isdp_fault_fix_mac(&x->t, cmd + pos, len - pos);
 		if (tag == RT_SCP03T_TAG_DATA && (card->cfg.faults & RT_EUICC_FAULT_SCP03T_KEEP_AFTER_MAC))
