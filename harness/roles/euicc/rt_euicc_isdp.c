@@ -1004,7 +1004,8 @@ int rt_euicc_isdp_script_tlv(struct rt_euicc *card, int isdp, const uint8_t *tlv
 			}
 		} else if (!x->t_on) {
 			/* 85/86 without an 84 before: out of order (reason as rt_scp03t). */
-			if (tag == RT_SCP03T_TAG_DATA && (card->cfg.faults & RT_EUICC_FAULT_SCP03T_NO_SESSION_OK)) {
+			if (tag == RT_SCP03T_TAG_DATA &&
+			    (card->cfg.faults & RT_EUICC_FAULT_SCP03T_NO_SESSION_OK)) {
 				if (rt_tlv_put(&rsp, RT_SCP03T_TAG_DATA, NULL, 0, &err))
 					goto nomem;
 				break;
@@ -1013,7 +1014,8 @@ int rt_euicc_isdp_script_tlv(struct rt_euicc *card, int isdp, const uint8_t *tlv
 				goto nomem;
 			break;
 		}
-		if (tag == RT_SCP03T_TAG_DATA && (card->cfg.faults & RT_EUICC_FAULT_SCP03T_86_BEFORE_85) &&
+		if (tag == RT_SCP03T_TAG_DATA &&
+		    (card->cfg.faults & RT_EUICC_FAULT_SCP03T_86_BEFORE_85) &&
 		    x->t.s.state == RT_SCP03_ST_IU) {
 			/* Fault knob: an 86 before the 85 taken as plain data (GP Amd D 6.2.4 asks
 			 * for an authenticated session first). */
@@ -1028,15 +1030,18 @@ int rt_euicc_isdp_script_tlv(struct rt_euicc *card, int isdp, const uint8_t *tlv
 		}
 		/* Fault knob: an 85 in an open session is taken as a new EXTERNAL AUTHENTICATE
 		 * (GP Amd D 7.1.2: only after INITIALIZE UPDATE), so a replayed 85 restarts it. */
-		if (tag == RT_SCP03T_TAG_EA && (card->cfg.faults & RT_EUICC_FAULT_SCP03T_EA_REPLAY) &&
+		if (tag == RT_SCP03T_TAG_EA &&
+		    (card->cfg.faults & RT_EUICC_FAULT_SCP03T_EA_REPLAY) &&
 		    x->t.s.state == RT_SCP03_ST_OPEN)
 			x->t.s.state = RT_SCP03_ST_IU;
 		if (tag == RT_SCP03T_TAG_DATA && (card->cfg.faults & RT_EUICC_FAULT_SCP03T_NO_MAC_CHECK))
 			rt_isdp_fault_fix_mac(&x->t, cmd + pos, len - pos);
-		if (tag == RT_SCP03T_TAG_DATA && (card->cfg.faults & RT_EUICC_FAULT_SCP03T_KEEP_AFTER_MAC))
+		if (tag == RT_SCP03T_TAG_DATA &&
+		    (card->cfg.faults & RT_EUICC_FAULT_SCP03T_KEEP_AFTER_MAC))
 			saved = x->t.s;
 		rc = rt_scp03t_card_command(&x->t, cmd + pos, len - pos, &used, &x->pkg, &rsp, &err);
-		if (rc && tag == RT_SCP03T_TAG_DATA && (card->cfg.faults & RT_EUICC_FAULT_SCP03T_KEEP_AFTER_MAC) &&
+		if (rc && tag == RT_SCP03T_TAG_DATA &&
+		    (card->cfg.faults & RT_EUICC_FAULT_SCP03T_KEEP_AFTER_MAC) &&
 		    saved.state == RT_SCP03_ST_OPEN && x->t.last_reason == RT_SCP03T_R_SECURITY) {
 			/* Fault knob: the session survives a refused 86 as if it never came (GP Amd
 			 * D 6.2.4: a MAC error ends the secure channel session). */
