@@ -20,6 +20,15 @@
 #   <curve>/ci2       a second, unrelated CI root ("wrong CI" negative cases)
 #   <curve>/smdp-ci2  an SM-DP certificate signed by ci2
 #   <curve>/smdp-badsig.pem  smdp.pem with one bit of its signature flipped
+# Crafted negative entries (the ES8 cases; still made by openssl alone):
+#   <curve>/smdp-ku   an SM-DP certificate (C8 = 01, signed by the CI) whose key usage
+#                     is 0080 (key agreement) instead of 88: not a signature key
+#   <curve>/smdp-pt   an SM-DP certificate (C8 = 01, signed by the CI) whose 7F49 names
+#                     this curve (F0) but whose point B0 is a key of the OTHER curve
+#                     (its .key is on the other curve)
+#
+#   certs/make-test-pki.sh --crafted  (re)make only the crafted entries in certs/ (the
+#                     other keys stay) and rewrite the derived files
 #
 # Each gets <name>.key (PKCS#8 PEM, TEST ONLY) and <name>.pem (X.509 v3). All but the
 # roots also get the SGP.02 GP-style certificate <name>.7f21.hex (sgp02-facts §4.4):
@@ -168,6 +177,7 @@ if [ "${1:-}" = --derived ]; then
 fi
 
 out=${1:-$src/certs}
+[ "$out" = --crafted ] && out=$src/certs
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d)
@@ -295,8 +305,30 @@ badsig() { # badsig DIR — smdp-badsig.pem: smdp.pem with the last byte (inside
   openssl x509 -inform DER -in "$work/bad2.der" -out "$dir/smdp-badsig.pem"
 }
 
+crafted() { # crafted DIR OPENSSL-CURVE REF OTHER-OPENSSL-CURVE — the crafted SM-DP
+  # certificates (header): smdp-ku (key usage 0080) and smdp-pt (a point of the other curve)
+  local dir=$1 ossl=$2 ref=$3 other=$4
+  newcert "$dir" "$ossl" smdp-ku ci v3_ecasd 0107 "TEST SM-DP key agreement usage $(basename "$dir")"
+  gpcert "$dir" "$ref" smdp-ku ci 0080 01
+  newcert "$dir" "$other" smdp-pt ci v3_sign 0108 "TEST SM-DP point of $other $(basename "$dir")"
+  gpcert "$dir" "$ref" smdp-pt ci 88 01
+}
+curves() { # curves CV -> OPENSSL-CURVE REF OTHER-OPENSSL-CURVE
+  case $1 in p256) echo "P-256 00 brainpoolP256r1" ;; bp256) echo "brainpoolP256r1 03 P-256" ;; esac
+}
+
+if [ "${1:-}" = --crafted ]; then
+  for cv in p256 bp256; do
+    # shellcheck disable=SC2046
+    crafted "$src/certs/$cv" $(curves $cv)
+  done
+  derived "$src/certs" "$src/harness/roles/euicc/rt_euicc_test_pki.c" "$src/lua/testpki.lua"
+  echo "crafted entries rewritten under $src/certs; derived files rewritten (TEST ONLY keys)"
+  exit 0
+fi
+
 for cv in p256 bp256; do
-  case $cv in p256) ossl=P-256 ref=00 ;; bp256) ossl=brainpoolP256r1 ref=03 ;; esac
+  read -r ossl ref other <<<"$(curves $cv)"
   d="$out/$cv"
   rm -rf "$d" && mkdir -p "$d"
   newcert "$d" $ossl ci - v3_ci 01 "TEST CI $cv"
@@ -312,6 +344,7 @@ for cv in p256 bp256; do
   gpcert "$d" $ref smsr ci 88 02
   gpcert "$d" $ref smdp-ci2 ci2 88 01
   badsig "$d"
+  crafted "$d" $ossl $ref $other
 done
 
 d="$out/tls"

@@ -22,16 +22,15 @@ end
 
 local function smdp() return require("smdp") end
 
--- es8.isdp_selectable: an ISD-P just created (SELECTABLE), deleted after the case.
--- Vars: ISDP_AID, ISDP_TAR.
-function M.isdp_selectable(vars)
+-- An ISD-P just created with `memory` bytes reserved (SELECTABLE), deleted after the case.
+local function selectable(memory)
   attach()
   local s = smdp()
   local aid, tar = s.aid_tar({ tar = M.TAR })
   local hex = require("rt.hex")
   -- a leftover from an interrupted run goes first (6A88 when there is none)
   s.delete_isdp({ aid = hex.encode(aid) })
-  local r = s.create_isdp({ aid = hex.encode(aid), memory = 65536 })
+  local r = s.create_isdp({ aid = hex.encode(aid), memory = memory })
   if r.sw ~= 0x9000 then
     error(("precondition: CreateISDP answered %s (PoR status %s)")
           :format(r.sw and string.format("%04X", r.sw) or "nothing", tostring(r.por_status)), 0)
@@ -45,15 +44,32 @@ function M.isdp_selectable(vars)
   return { ISDP_AID = hex.encode(aid), ISDP_TAR = hex.encode(tar) }
 end
 
--- es8.isdp_personalized: + EstablishISDPKeySet (PERSONALIZED, keyset 30 known).
-function M.isdp_personalized(vars)
-  local v = M.isdp_selectable(vars)
+-- es8.isdp_selectable: an ISD-P just created (SELECTABLE, 64 KiB), deleted after the case.
+-- Vars: ISDP_AID, ISDP_TAR.
+function M.isdp_selectable(vars)
+  return selectable(65536)
+end
+
+local function personalize(v)
   local r = smdp().establish_keyset({ aid = v.ISDP_AID })
   if r.stage ~= "done" then
     error(("precondition: key establishment stopped at %s (SW %s)")
           :format(r.stage, r.sw and string.format("%04X", r.sw) or "-"), 0)
   end
   return v
+end
+
+-- es8.isdp_small_quota: a PERSONALIZED ISD-P whose CreateISDP reserved 4096 bytes, less
+-- than any TS.48 package (about 12 KB). Vars: ISDP_AID, ISDP_TAR, ISDP_QUOTA.
+function M.isdp_small_quota(vars)
+  local v = personalize(selectable(4096))
+  v.ISDP_QUOTA = 4096
+  return v
+end
+
+-- es8.isdp_personalized: + EstablishISDPKeySet (PERSONALIZED, keyset 30 known).
+function M.isdp_personalized(vars)
+  return personalize(M.isdp_selectable(vars))
 end
 
 -- es8.profile_installed: + the TS.48 NoBERTLV package downloaded (DISABLED).

@@ -32,6 +32,8 @@ local rcmd = require("rt.rcmd")
 local sgp02 = require("sgp02")
 local testpki = require("testpki")
 
+local expect = require("expect")
+
 local M = {}
 
 -- facts §4.1: ISD-P instance AID = A0000005591010FFFFFFFF89 | TAR (3) | 00.
@@ -201,6 +203,10 @@ local function ecka_setup(c, args)
   elseif bend.cert == "smsr" then
     dp_cert = testpki.bytes(c.dir .. "/smsr.7f21")
     sk = ec.load(testpki.file(c.dir .. "/smsr.key"))
+  elseif bend.cert == "key_usage" or bend.cert == "point_other_curve" then
+    -- crafted by certs/make-test-pki.sh: smdp-ku (95 = 0080, a key-agreement key) and
+    -- smdp-pt (F0 names this curve, B0 is a point of the other one); 3A01 must fail
+    dp_cert = testpki.bytes(c.dir .. (bend.cert == "key_usage" and "/smdp-ku.7f21" or "/smdp-pt.7f21"))
   elseif bend.cert == "other_curve" then
     local o = c.dir == "p256" and "bp256" or "p256"
     dp_cert = testpki.bytes(o .. "/smdp.7f21")
@@ -225,6 +231,17 @@ local function bent_key_data(dp, sk, params, c, bend)
   local eph = ec.generate(curve)
   local form = ({ b0_f0 = "b0f0", b0 = "b0", bare = "bare" })[case.option("ecka.epk_form")]
   local epk = ecka.epk(eph:public(), curve, form)
+  -- bend.epk_ref = "other": a point of the ECASD's curve under the key parameter
+  -- reference F0 of the other SGP.02 curve (GP Amd E Table 4-3: 00 P-256, 03 brainpool)
+  local p256 = c.curve == "P-256" or c.curve == "prime256v1"
+  if bend.epk_ref == "other" then
+    epk = tlv.encode(0x7F49, tlv.encode(0xB0, eph:public()) .. tlv.encode(0xF0, p256 and "\x03" or "\x00"))
+  elseif bend.epk_point == "other_curve" then
+    -- bend.epk_point = "other_curve": the reference F0 of the ECASD's curve on a valid
+    -- point of the other curve (not on the ECASD's: an invalid-curve key, BSI TR-03111)
+    local o = ec.generate(p256 and "brainpoolP256r1" or "prime256v1")
+    epk = tlv.encode(0x7F49, tlv.encode(0xB0, o:public()) .. tlv.encode(0xF0, p256 and "\x00" or "\x03"))
+  end
   local signer = bend.signature == "other_key" and ec.generate(sk:curve()) or sk
   local sig = signer:sign(ecka.signed_data(dgi, epk, dp:rc()))
   if bend.signature == "bad" then sig = sig:sub(1, -2) .. string.char(sig:byte(-1) ~ 0x01) end
@@ -234,10 +251,14 @@ end
 -- smdp.establish_keyset{aid=, tar=, curve=, bend={...}} -> result
 --   result: {sw (last STORE DATA), sw_install, sw_cert, sw_keys, rc_len, stage
 --   ("install"|"cert"|"keys"|"done"), receipt_ok, receipt_status, kvn, por_status}
---   bend: skip_install, install_aid=hex, cert="wrong_ci"|"smsr"|"other_curve"|name|hex,
---   keys_first (3A02 without 3A01), signature="bad"|"other_key", epk_curve=curve|"other",
---   params={A6 fields}, expect_receipt=hex (the receipt the SM-DP insists on), ota={...}
---   (smsr.send_script bends)
+--   bend: skip_install, install_aid=hex, cert="wrong_ci"|"smsr"|"other_curve"|
+--   "key_usage"|"point_other_curve"|name|hex, keys_first (3A02 without 3A01),
+--   signature="bad"|"other_key", epk_curve=curve|"other", epk_ref="other" (F0 of the
+--   other curve on a point of the ECASD's), epk_point="other_curve" (the ECASD's F0 on
+--   a point of the other curve), params={A6 fields}, expect_receipt=hex (the
+--   receipt the SM-DP insists on), restart (a second 3A01 after the first; the 3A02 is
+--   then signed over the FIRST RC: result rc_fresh), retry_keys (after a refused 3A02,
+--   a correct one over the same RC: result sw_retry), ota={...} (smsr.send_script bends)
 -- SGP.02 4.1.3.1; facts §4.2 steps 1-5.
 function M.establish_keyset(args)
   args = args or {}
@@ -283,13 +304,29 @@ function M.establish_keyset(args)
       if #rc ~= 16 and #rc ~= 32 then fail(("RC of %d bytes (16 or 32 expected)"):format(#rc)) end
     end
   end
+  if bend.restart then
+    -- A second key establishment starts (3A01 again, another SM-DP session): the card
+    -- must answer a fresh RC (SGP.02 4.1.3.1 step 2), and the first RC is dead.
+    local dp2 = ecka_setup(c, args)
+    local cd = dp2:cert_data()
+    local r2 = send(tar, { commands = { hex.encode("\x80\xE2\x09\x00" .. string.char(#cd) .. cd .. "\x00") } }, bend)
+    por_ok(r2, "second 3A01 script")
+    local rr = r2.responses[1]
+    if not rr then fail("no R-APDU for the second STORE DATA 3A01") end
+    res.sw_cert2 = rr.sw
+    if rr.sw ~= 0x9000 then res.sw = rr.sw; return res end
+    local rc2, msg = dp2:take_rc(rr.data)
+    if not rc2 then fail("second STORE DATA 3A01 answer is not 85 RC: " .. tostring(msg)) end
+    res.rc_fresh = rc2 ~= dp:rc()
+    dp2:close()
+  end
   -- Script 2 (step 4): STORE DATA 80 E2 89 01 3A02 { A6 } | 7F49 | 5F37.
   res.stage = "keys"
   local data
   if bend.keys_first then
     data = ecka.dgi(0x3A02, ecka.a6({ kvn = 0x30 })) .. ecka.epk(ec.generate(c.curve):public(), c.curve) ..
         tlv.encode(0x5F37, string.rep("\1", 64))
-  elseif bend.signature or bend.epk_curve then
+  elseif bend.signature or bend.epk_curve or bend.epk_ref or bend.epk_point then
     data = bent_key_data(dp, sk, params, c, bend)
   else
     data = dp:key_data()
@@ -299,6 +336,14 @@ function M.establish_keyset(args)
   local rr = r.responses[1]
   if not rr then fail("no R-APDU for STORE DATA 3A02") end
   res.sw_keys, res.sw = rr.sw, rr.sw
+  if rr.sw ~= 0x9000 and bend.retry_keys then
+    -- The same SM-DP session tries again with a correct 3A02 over the same RC.
+    local good = dp:key_data()
+    local r3 = send(tar, { commands = { hex.encode("\x80\xE2\x89\x01" .. string.char(#good) .. good .. "\x00") } }, bend)
+    por_ok(r3, "second 3A02 script")
+    res.sw_retry = r3.responses[1] and r3.responses[1].sw
+    if not res.sw_retry then fail("no R-APDU for the second STORE DATA 3A02") end
+  end
   if rr.sw ~= 0x9000 then return res end
   -- Step 5: derive, check the receipt (86 L receipt, [85 L DR] before it).
   local answer = rr.data
@@ -336,9 +381,10 @@ function M.package_bytes(p)
   error("package must be ts48:NAME or hex (the case sandbox reads no files): " .. p, 0)
 end
 
--- smdp.with_header{package=, pol=hex, connectivity=hex} -> package bytes whose
+-- smdp.with_header{package=, pol=hex, connectivity=hex, major=n} -> package bytes whose
 -- ProfileHeader carries `pol` [4] and `connectivityParameters` [7] (SAIP PEDefinitions,
--- AUTOMATIC TAGS: 84 after iccid 83, 87 after the GFSTE list A6).
+-- AUTOMATIC TAGS: 84 after iccid 83, 87 after the GFSTE list A6), and major-version [0]
+-- = n when given.
 function M.with_header(args)
   local pkg = M.package_bytes(args.package)
   local top = tlv.parse(pkg, { recurse = false })
@@ -347,7 +393,11 @@ function M.with_header(args)
   local kids = tlv.parse(hdr.value, { recurse = false })
   local out = {}
   for _, k in ipairs(kids) do
-    if k.tag ~= 0x84 and k.tag ~= 0x87 then out[#out + 1] = tlv.encode(k.tag, k.value) end
+    if k.tag == 0x80 and args.major then
+      out[#out + 1] = tlv.encode(0x80, string.char(args.major)) -- major-version [0] UInt8
+    elseif k.tag ~= 0x84 and k.tag ~= 0x87 then
+      out[#out + 1] = tlv.encode(k.tag, k.value)
+    end
     if k.tag == 0x83 and args.pol then out[#out + 1] = tlv.encode(0x84, bytes_of(args.pol, "pol")) end
     if k.tag == 0xA6 and args.connectivity then
       out[#out + 1] = tlv.encode(0x87, bytes_of(args.connectivity, "connectivity"))
@@ -408,8 +458,8 @@ local function scp03t_opts()
            rmac_on_empty = case.option("scp03t.rmac_on_empty") == "yes" }
 end
 
--- Opens an SCP03t session (84, then 85 in front of `first` items). Returns the host
--- session and the send result of the 85 script, or nil + result with the error.
+-- Sends the 84 of an SCP03t session (the 85 goes in front of the first segments).
+-- Returns the host session and the IU response data, or nil (res has the error TLV).
 local function scp03t_open(aid, tar, args, res)
   local bend = args.bend or {}
   local enc, mac, ks = tar_keys(aid, args)
@@ -429,7 +479,7 @@ local function scp03t_open(aid, tar, args, res)
   end
   local ok, msg = pcall(h.process_iu_response, h, tlv.encode(a.tag, a.value))
   if not ok then fail("84 answer: " .. tostring(msg)) end
-  return h
+  return h, a.value
 end
 
 -- smdp.download_profile{aid=, tar=, package="ts48:NAME"|hex, segment=1024, per_script=2,
@@ -438,7 +488,12 @@ end
 --   segments, answered_86 (86 00 answers), error_tag ("9F46"...), reason, sent}
 --   bend: mac_segment=k (corrupt the C-MAC of segment k, 1-based), truncate=n (drop the
 --   last n bytes of the package), malformed="not_header"|"after_end"|"bad_length",
---   stop_after=k segments, sl=security level (33), kvn=, wrong_keys, ota={...}
+--   stop_after=k segments, sl=security level (33), kvn=, wrong_keys, ota={...},
+--   resend_bad (with mac_segment: the segment as it should have been follows the
+--   corrupted one in the same script; result resend_tag/resend_reason), data_before_ea
+--   (an 86 right after the 84, without the 85: result error_tag/reason of that 86),
+--   data_only (an 86 alone, no 84 or 85: result error_tag/reason), replay_ea (the 85
+--   sent twice: result replay_tag, and after_replay_tag for the first segment after it)
 -- SGP.02 4.1.3.2 / 4.1.3.3; facts §4.3.
 function M.download_profile(args)
   args = args or {}
@@ -454,14 +509,38 @@ function M.download_profile(args)
     pkg = pkg:sub(1, 1) .. "\x85\x01\x02\x03\x04\x05" .. pkg:sub(3) -- 5 length bytes
   end
   local res = { installed = false, answered_86 = 0, sent = 0 }
+  if bend.data_only then
+    -- An 86 with no 84 before it in this card session (SGP.02 4.1.3.3: the session
+    -- starts with 84/85): block-sized data and an 8-byte MAC.
+    local r = send(tar, { items = { hex.encode(tlv.encode(0x86, case.random(16) .. case.random(8))) } }, bend)
+    por_ok(r, "SCP03t 86-only script")
+    local a = r.tlvs[1]
+    if not a then fail("no answer to an 86 sent without a session") end
+    res.error_tag = string.format("%X", a.tag)
+    res.reason = #a.value > 0 and a.value:byte(1) or nil
+    return res
+  end
   local h = scp03t_open(aid, tar, args, res)
   if not h then return res end
+  if bend.data_before_ea then
+    -- GP Amd D 6.2.4 / SGP.02 4.1.3.3: no 86 before the session is authenticated (85).
+    -- The 86 carries a block of data and an 8-byte MAC of the right size.
+    local r = send(tar, { items = { hex.encode(tlv.encode(0x86, case.random(16) .. case.random(8))) } }, bend)
+    por_ok(r, "SCP03t 86-before-85 script")
+    local a = r.tlvs[1]
+    if not a then fail("no answer to the 86 TLV sent before the 85") end
+    res.error_tag = string.format("%X", a.tag)
+    res.reason = #a.value > 0 and a.value:byte(1) or nil
+    return res
+  end
   -- 85 first: the segments' C-MACs chain on from the EXTERNAL AUTHENTICATE's.
   local ea = hex.encode(h:external_authenticate(bend.sl or 0x33))
   local segs = h:segment(pkg, args.segment)
   res.segments = #segs
+  local resend
   if bend.mac_segment and segs[bend.mac_segment] then
     local s = segs[bend.mac_segment]
+    resend = bend.resend_bad and s or nil
     segs[bend.mac_segment] = s:sub(1, -2) .. string.char(s:byte(-1) ~ 0x01)
   end
   local last = bend.stop_after or #segs
@@ -470,11 +549,26 @@ function M.download_profile(args)
   while k <= last do
     local items = {}
     if first_script then items[1] = ea end
+    if first_script and bend.replay_ea then items[2] = ea end
     local base = k
     local upto = math.min(last, k + per - 1)
-    for j = k, upto do items[#items + 1] = hex.encode(segs[j]) end
+    local resent_at
+    for j = k, upto do
+      items[#items + 1] = hex.encode(segs[j])
+      if resend and j == bend.mac_segment then
+        items[#items + 1] = hex.encode(resend)
+        resent_at = #items
+      end
+    end
     k = upto + 1
     local r = send(tar, { items = items }, bend)
+    if resent_at then
+      -- the answer to the resent segment: the item after the corrupted one's
+      local a = r.tlvs[resent_at]
+      if not a then fail("no answer to the resent segment") end
+      res.resend_tag = string.format("%X", a.tag)
+      res.resend_reason = a.tag ~= 0x86 and #a.value > 0 and a.value:byte(1) or nil
+    end
     por_ok(r, "SCP03t script")
     local t0 = 1
     if first_script then
@@ -488,6 +582,19 @@ function M.download_profile(args)
       if not ok then fail("85 answer: " .. tostring(msg)) end
       t0 = 2
       first_script = false
+      if bend.replay_ea then
+        -- the answer to the same 85 sent again in the open session
+        local b = r.tlvs[2]
+        if not b then fail("no answer to the replayed 85") end
+        res.replay_tag = string.format("%X", b.tag)
+        t0 = 3
+        if b.tag ~= 0x85 then
+          res.error_tag, res.reason = res.replay_tag, b.value:byte(1)
+          local c = r.tlvs[3]
+          res.after_replay_tag = c and string.format("%X", c.tag)
+          return res
+        end
+      end
     end
     for j = t0, #r.tlvs do
       local a = r.tlvs[j]
@@ -518,6 +625,41 @@ function M.download_profile(args)
       fail(("the card answered %d of %d SCP03t items"):format(#r.tlvs, #items))
     end
   end
+  return res
+end
+
+-- smdp.initialize_update{aid=, tar=, form="scp03t"|"scp03", bend={kvn=}} -> {card_challenge,
+-- seq (integer), kvn, i, error_tag, reason, sw}: one INITIALIZE UPDATE on the ISD-P's
+-- keyset (SCP03t 84 TLV, or the APDU in a script), no session opened after it. The answer
+-- is the IU response data (GP Amd D 7.1.1.6; facts §3): KDD (10) | KVN | 03 | i | card
+-- challenge (8) | card cryptogram (8) | sequence counter (3, with i b5 = pseudo-random).
+function M.initialize_update(args)
+  args = args or {}
+  local aid, tar = M.aid_tar(args)
+  local res = {}
+  local data
+  if (args.form or "scp03t") == "scp03t" then
+    local h, iu = scp03t_open(aid, tar, args, res)
+    if not h then return res end
+    data = iu
+  else
+    local enc, mac, ks = tar_keys(aid, args)
+    local s = scp03.host({ enc = enc, mac = mac, dek = ks.dek, kvn = ks.kvn, sl = 0x33 })
+    local r = send(tar, { commands = { hex.encode(s:initialize_update()) } }, args.bend)
+    por_ok(r, "INITIALIZE UPDATE script")
+    local iu = r.responses[1]
+    if not iu then fail("no R-APDU for INITIALIZE UPDATE") end
+    res.sw = iu.sw
+    if iu.sw ~= 0x9000 then return res end
+    local ok, msg = pcall(s.process_iu_response, s, iu.data .. "\x90\x00")
+    if not ok then fail("INITIALIZE UPDATE answer: " .. tostring(msg)) end
+    data = iu.data
+  end
+  if not data or #data < 32 then fail("INITIALIZE UPDATE answer of " .. tostring(data and #data) .. " bytes (32 with a sequence counter)") end
+  res.kvn = data:byte(11)
+  res.i = data:byte(13)
+  res.card_challenge = hex.encode(data:sub(14, 21))
+  res.seq = string.unpack(">I3", data:sub(30, 32))
   return res
 end
 
@@ -584,5 +726,32 @@ function M.update_connectivity(args)
   res.sw = sw
   return res
 end
+
+-- expect `refusal: { sw_cert: "6982", ... }`: each named result field (a status word)
+-- is a refusal. Option es8.refusal_sw: exact (the SW written, the default) or any (any
+-- SW but 9000 and the warnings 62xx/63xx): the SWs of the ES8 refusals are UNCONFIRMED
+-- (docs/spec-notes.md, ES8).
+expect.register("refusal", function(r, want)
+  if type(want) ~= "table" then return false, "refusal: expects a mapping of SW fields" end
+  local any = case.option("es8.refusal_sw") == "any"
+  local keys = {}
+  for k in pairs(want) do keys[#keys + 1] = k end
+  table.sort(keys)
+  for _, k in ipairs(keys) do
+    local got, w = r[k], want[k]
+    if math.type(got) ~= "integer" then
+      return false, ("refusal: the result has no status word '%s'"):format(k)
+    end
+    local refused = got ~= 0x9000 and (got >> 8) ~= 0x62 and (got >> 8) ~= 0x63 and (got >> 8) ~= 0x61
+    if not refused then
+      return false, ("%s: %04X, a refusal%s expected"):format(k, got, any and "" or (" (" .. tostring(w) .. ")"))
+    end
+    if not any then
+      local n = type(w) == "string" and tonumber(w, 16) or w
+      if n ~= got then return false, ("%s: expected %s, got %04X"):format(k, tostring(w), got) end
+    end
+  end
+  return true
+end)
 
 return M

@@ -10,6 +10,9 @@
 #include <string.h>
 
 static const char *const rt_expect_tlv_keys[] = { "tag", "len", "value", NULL };
+static const char *const rt_expect_refusal_keys[] = { "sw",	     "sw_install", "sw_cert", "sw_cert2",
+						      "sw_keys", "sw_retry",   "sw_iu",   "sw_ea",
+						      NULL };
 static const char *const rt_expect_profile_keys[] = { "aid",	   "state",  "fallback",
 						      "emergency", "absent", NULL };
 
@@ -27,6 +30,8 @@ const struct rt_expect_key rt_expect_keys[] = {
 	{ "por_status_name", 1, NULL },
 	{ "refresh", 1, NULL },
 	{ "profile", 1, rt_expect_profile_keys },
+	/* matchers: lua/smdp.lua */
+	{ "refusal", 1, rt_expect_refusal_keys },
 	/* result fields the verbs return (lua/device.lua, es5.lua, smsr.lua, smdp.lua) */
 	{ "aborted", 0, NULL },
 	{ "answered_86", 0, NULL },

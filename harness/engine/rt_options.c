@@ -55,6 +55,17 @@ const struct rt_option_def rt_option_defs[] = {
 	  "How the SM-DP carries UpdateConnectivityParameters (STORE DATA DGI 3A07 to the "
 	  "ISD-P, SGP.02 4.1.3.4): an SCP03 session in APDU form (WHTY-SR; the EKN notes say "
 	  "'using SCP03'), or an SCP03t session (86 TLV). docs/spec-notes.md, ES8." },
+	{ "es8.refusal_sw", { "exact", "any", NULL },
+	  "How the ES8 cases check a refused command (expect `refusal:`): the status word "
+	  "written in the case (exact: 6982 certificate or signature refused, 6A80 malformed "
+	  "data, bad ePK or KVN, 6985 out of sequence, 6A88 unknown reference; ISO 7816-4 "
+	  "meanings, the SGP.02 text for each was not found), or any refusal (any SW but "
+	  "9000 and the warnings 62xx/63xx). docs/spec-notes.md, ES8." },
+	{ "es8.saip_version_status", { "unsupported-profile-version", "any-refusal", NULL },
+	  "What an ISD-P answers to a Profile Package whose ProfileHeader has a major version "
+	  "it does not support: PEStatus unsupported-profile-version (31, PE_Definitions "
+	  "3.3.1), or any refusal (the SGP.02 text giving the code was not found). "
+	  "docs/spec-notes.md, ES8." },
 	{ "es5.delete_p2", { "40", "00", NULL },
 	  "P2 of the GP DELETE that deletes an ISD-P (DeleteProfile, MasterDelete; SGP.02 "
 	  "4.1.1.4): 40 as both njiwa and WHTY-SR send it, or 00 (delete the object only). "

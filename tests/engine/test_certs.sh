@@ -74,8 +74,20 @@ for _, cv in ipairs({ "p256", "bp256" }) do
   -- types and key usage (facts §4.4)
   say(cert.decode(gp(cv .. "/smdp.7f21.hex")).cert_type == 1, cv .. ": SM-DP 7F21 has C8 = 01")
   say(cert.decode(gp(cv .. "/smsr.7f21.hex")).cert_type == 2, cv .. ": SM-SR 7F21 has C8 = 02")
+  -- the crafted SM-DP certificates (ES8 negative cases): signed by the CI, each refused
+  -- for the one reason it was made for
+  local ku, ku_st = cert.verify_chain({ gp(cv .. "/smdp-ku.7f21.hex") }, ci, ci_info.ski, 20300101,
+                                      { key_usage = 0x88, cert_type = 1 })
+  say(ku == nil and ku_st == "wrong key usage", cv .. ": smdp-ku is refused for its key usage (" .. tostring(ku_st) .. ")")
+  say(cert.verify_chain({ gp(cv .. "/smdp-ku.7f21.hex") }, ci, ci_info.ski, 20300101, { cert_type = 1 }) ~= nil,
+      cv .. ": smdp-ku verifies when the key usage is not asked")
+  say(cert.decode(gp(cv .. "/smdp-ku.7f21.hex")).key_usage == 0x0080, cv .. ": smdp-ku has key usage 0080")
+  local pt, pt_st = cert.verify_chain({ gp(cv .. "/smdp-pt.7f21.hex") }, ci, ci_info.ski, 20300101)
+  say(pt == nil and pt_st == "bad certified key", cv .. ": smdp-pt is refused: its point is not on the curve (" .. tostring(pt_st) .. ")")
+  local ptc = ec.load(read(cv .. "/smdp-pt.key")):curve()
+  say(ptc ~= ci:curve(), cv .. ": smdp-pt's key is on the other curve (" .. tostring(ptc) .. ")")
   -- each 7F21 certifies the key of its X.509 twin and of its private key file
-  for _, n in ipairs({ "eum", "ecasd", "smdp", "smsr", "smdp-ci2" }) do
+  for _, n in ipairs({ "eum", "ecasd", "smdp", "smsr", "smdp-ci2", "smdp-ku", "smdp-pt" }) do
     local d = cert.decode(gp(cv .. "/" .. n .. ".7f21.hex"))
     local _, xk = cert.x509_info(read(cv .. "/" .. n .. ".pem"))
     local sk = ec.load(read(cv .. "/" .. n .. ".key"))

@@ -35,6 +35,20 @@ envelope_6d00         EUICC-OTA-SEC-001 EUICC-OTA-SEC-002 EUICC-OTA-POR-002 EUIC
 # (end of the ISD-R area)
 
 # ES8 area
+dp_key_usage_unchecked      EUICC-ES8-KEY-013 | EUICC-ES8-KEY-001 EUICC-ES8-KEY-004
+kvn_any                     EUICC-ES8-KEY-017 | EUICC-ES8-KEY-018
+rc_reused                   EUICC-ES8-KEY-019 | EUICC-ES8-KEY-001
+keys_retry                  EUICC-ES8-KEY-020 | EUICC-ES8-KEY-005
+scp03t_86_before_85         EUICC-ES8-DL-013 | EUICC-ES8-DL-001
+scp03t_keep_after_mac_error EUICC-ES8-DL-014 | EUICC-ES8-DL-005
+seq_not_stored              EUICC-ES8-DL-015 | EUICC-ES8-DL-001
+iu_contact                  EUICC-ES8-SEC-002 | EUICC-ES8-SEC-001
+ignore_quota                EUICC-ES8-DL-016 | EUICC-ES8-DL-001
+saip_any_version            EUICC-ES8-DL-017 | EUICC-ES8-DL-001
+unknown_dgi_ok              EUICC-ES8-KEY-021 | EUICC-ES8-KEY-001
+pkg_memory_uncounted        EUICC-ES8-DL-019 | EUICC-ES8-DL-001
+scp03t_no_session_ok        EUICC-ES8-DL-020 | EUICC-ES8-DL-013
+scp03t_ea_replay            EUICC-ES8-DL-021 | EUICC-ES8-DL-001
 # (end of the ES8 area)
 '
 

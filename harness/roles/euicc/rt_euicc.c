@@ -78,6 +78,20 @@ const struct rt_euicc_fault_name rt_euicc_fault_names[] = {
 	/* (end of the ISD-R area) */
 
 	/* ES8 area */
+	{ "dp_key_usage_unchecked", RT_EUICC_FAULT_DP_KEY_USAGE_UNCHECKED },
+	{ "kvn_any", RT_EUICC_FAULT_KVN_ANY },
+	{ "rc_reused", RT_EUICC_FAULT_RC_REUSED },
+	{ "keys_retry", RT_EUICC_FAULT_KEYS_RETRY },
+	{ "scp03t_86_before_85", RT_EUICC_FAULT_SCP03T_86_BEFORE_85 },
+	{ "scp03t_keep_after_mac_error", RT_EUICC_FAULT_SCP03T_KEEP_AFTER_MAC },
+	{ "seq_not_stored", RT_EUICC_FAULT_SEQ_NOT_STORED },
+	{ "iu_contact", RT_EUICC_FAULT_IU_CONTACT },
+	{ "ignore_quota", RT_EUICC_FAULT_IGNORE_QUOTA },
+	{ "saip_any_version", RT_EUICC_FAULT_SAIP_ANY_VERSION },
+	{ "unknown_dgi_ok", RT_EUICC_FAULT_UNKNOWN_DGI_OK },
+	{ "pkg_memory_uncounted", RT_EUICC_FAULT_PKG_MEMORY_UNCOUNTED },
+	{ "scp03t_no_session_ok", RT_EUICC_FAULT_SCP03T_NO_SESSION_OK },
+	{ "scp03t_ea_replay", RT_EUICC_FAULT_SCP03T_EA_REPLAY },
 	/* (end of the ES8 area) */
 
 	{ NULL, 0 },

@@ -59,6 +59,20 @@ struct rt_euicc_scp80_init {
 /* (end of the ISD-R area) */
 
 /* ES8 area (bits 48..63). */
+#define RT_EUICC_FAULT_DP_KEY_USAGE_UNCHECKED  (UINT64_C(1) << 48) /* CERT.DP.ECDSA of any key usage */
+#define RT_EUICC_FAULT_KVN_ANY                 (UINT64_C(1) << 49) /* 3A02 keysets of any KVN */
+#define RT_EUICC_FAULT_RC_REUSED               (UINT64_C(1) << 50) /* the same RC for every 3A01 */
+#define RT_EUICC_FAULT_KEYS_RETRY              (UINT64_C(1) << 51) /* a refused 3A02 may be retried */
+#define RT_EUICC_FAULT_SCP03T_86_BEFORE_85     (UINT64_C(1) << 52) /* 86 accepted (plain) before the 85 */
+#define RT_EUICC_FAULT_SCP03T_KEEP_AFTER_MAC   (UINT64_C(1) << 53) /* session kept after an 86 MAC error */
+#define RT_EUICC_FAULT_SEQ_NOT_STORED          (UINT64_C(1) << 54) /* SCP03(t) sequence counter not stored */
+#define RT_EUICC_FAULT_IU_CONTACT              (UINT64_C(1) << 55) /* INITIALIZE UPDATE on the contact interface */
+#define RT_EUICC_FAULT_IGNORE_QUOTA            (UINT64_C(1) << 56) /* packages beyond the ISD-P's quota */
+#define RT_EUICC_FAULT_SAIP_ANY_VERSION        (UINT64_C(1) << 57) /* SAIP headers of any major version */
+#define RT_EUICC_FAULT_UNKNOWN_DGI_OK          (UINT64_C(1) << 58) /* STORE DATA of an unknown DGI answers 9000 */
+#define RT_EUICC_FAULT_PKG_MEMORY_UNCOUNTED    (UINT64_C(1) << 59) /* an installed package uses no memory */
+#define RT_EUICC_FAULT_SCP03T_NO_SESSION_OK    (UINT64_C(1) << 60) /* 86 with no SCP03t session answered 86 00 */
+#define RT_EUICC_FAULT_SCP03T_EA_REPLAY        (UINT64_C(1) << 61) /* a second 85 restarts the open session */
 /* (end of the ES8 area) */
 
 /* STORE DATA DGI of SetEmergencyProfileAttribute when cfg.emergency_dgi is 0: UNCONFIRMED,

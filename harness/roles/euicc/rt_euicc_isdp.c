@@ -21,6 +21,7 @@
 #include "roles/euicc/rt_euicc_int.h"
 
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,20 @@ enum rt_pe_status {
 #define RT_ISDP_I_PARAM 0x70 /* SCP03 "i": pseudo-random challenge, R-MAC, R-ENC (facts §3) */
 #define RT_ISDP_DGI_CONN 0x3A07u
 
+/* What the ISD-P asks of CERT.DP.ECDSA and the key establishment (SGP.02 4.1.3.1; facts
+ * §4.2, §4.4): key usage 95 = 88 (signature verification, two implementations agree),
+ * certificate type C8 = 01 (SM-DP), a 16-byte RC (WHTY-SR), KVN 30..3F (GP SCP03). */
+static const struct rt_isdp_ke_policy {
+	long dp_key_usage;
+	int dp_cert_type;
+	size_t rc_len;
+	uint8_t kvn_min, kvn_max;
+} rt_isdp_ke = { 0x88, 0x01, 16, 0x30, 0x3F };
+
+/* SAIP ProfileHeader major versions this ISD-P installs (PE_Definitions 2.x / 3.x share
+ * the header layout the parser reads; TS.48 packages are 2.3). */
+static const uint8_t rt_isdp_saip_majors[] = { 2, 3 };
+
 /* Volatile ES8 state of one ISD-P (lost at reset, GP CS 10.2). */
 struct rt_euicc_isdp_session {
 	uint8_t aid[RT_EUICC_AID_MAX]; /* the ISD-P this belongs to (a slot can be reused) */
@@ -64,6 +79,8 @@ struct rt_euicc_isdp_session {
 	int ecka_on;
 	struct rt_ecka_card ecka;
 	struct rt_ec_key *pk_ci, *sk_ecasd;
+	uint8_t rc[RT_ECKA_ID_MAX];    /* the last RC this ISD-P issued (fault rc_reused) */
+	size_t rc_len;
 	/* SCP03t (profile download) */
 	int t_on;
 	struct rt_scp03t t;
@@ -116,6 +133,7 @@ static void rt_isdp_sess_free(struct rt_euicc_isdp_session *x)
 		return;
 	rt_isdp_sess_clear_ecka(x);
 	rt_isdp_sess_clear_t(x);
+	OPENSSL_cleanse(x->rc, sizeof(x->rc));
 	if (x->s_on)
 		rt_scp03_clear(&x->s);
 	OPENSSL_cleanse(x, sizeof(*x));
@@ -283,6 +301,10 @@ static uint16_t rt_isdp_ecka_start(struct rt_euicc *card, struct rt_euicc_isdp_s
 	 * has no clock: certificate dates are not checked (opts.date 0). */
 	x->ecka.pk_ci = x->pk_ci;
 	x->ecka.sk_ecasd = x->sk_ecasd;
+	x->ecka.opts.dp_key_usage = rt_isdp_ke.dp_key_usage;
+	x->ecka.opts.dp_cert_type = rt_isdp_ke.dp_cert_type;
+	if (cfg->faults & RT_EUICC_FAULT_DP_KEY_USAGE_UNCHECKED)
+		x->ecka.opts.dp_key_usage = -1;
 	x->ecka_on = 1;
 	return RT_SW_OK;
 }
@@ -305,8 +327,15 @@ static uint16_t rt_isdp_3a01(struct rt_euicc *card, int i, const uint8_t *data, 
 	sw = rt_isdp_ecka_start(card, x);
 	if (sw != RT_SW_OK)
 		return sw;
+	/* SGP.02 4.1.3.1 step 2 (facts §4.2): a fresh random challenge for every 3A01, so
+	 * that a 3A02 signed for an earlier one cannot be replayed. */
+	if (!x->rc_len || !(card->cfg.faults & RT_EUICC_FAULT_RC_REUSED)) {
+		if (RAND_bytes(x->rc, (int)rt_isdp_ke.rc_len) != 1)
+			return RT_SW_UNKNOWN;
+		x->rc_len = rt_isdp_ke.rc_len;
+	}
 	rt_buf_init(&out, 64);
-	if (rt_ecka_card_cert(&x->ecka, data, len, NULL, 0, &out, &err)) {
+	if (rt_ecka_card_cert(&x->ecka, data, len, x->rc, x->rc_len, &out, &err)) {
 		sw = x->ecka.sw ? x->ecka.sw : RT_SW_WRONG_DATA;
 		rt_log(RT_LOG_DEBUG, "euicc: ISD-P refuses 3A01 (%s): %s",
 		       rt_ecka_status_name(x->ecka.status), err.msg);
@@ -331,6 +360,7 @@ static uint16_t rt_isdp_3a02(struct rt_euicc *card, int i, const uint8_t *data, 
 	struct rt_buf out;
 	uint16_t sw = RT_SW_OK;
 
+	memset(&old, 0, sizeof(old));
 	if (!x)
 		return RT_SW_UNKNOWN;
 	if (!x->ecka_on || x->ecka.step != 1 || p->state != RT_ISDP_SELECTABLE) {
@@ -345,7 +375,8 @@ static uint16_t rt_isdp_3a02(struct rt_euicc *card, int i, const uint8_t *data, 
 		goto out; /* a refused attempt ends the key establishment: restart with 3A01 */
 	}
 	/* GP SCP03 key version numbers are 30..3F (facts §3, §4.2: KVN 30). */
-	if (x->ecka.prm.kvn < 0x30 || x->ecka.prm.kvn > 0x3F) {
+	if ((x->ecka.prm.kvn < rt_isdp_ke.kvn_min || x->ecka.prm.kvn > rt_isdp_ke.kvn_max) &&
+	    !(card->cfg.faults & RT_EUICC_FAULT_KVN_ANY)) {
 		sw = RT_SW_WRONG_DATA;
 		goto out;
 	}
@@ -370,7 +401,10 @@ static uint16_t rt_isdp_3a02(struct rt_euicc *card, int i, const uint8_t *data, 
 		sw = RT_SW_UNKNOWN;
 out:
 	OPENSSL_cleanse(&old, sizeof(old));
-	rt_isdp_sess_clear_ecka(x);
+	/* Any answer ends the attempt: a refused 3A02 (signature, ePK, KVN) cannot be retried
+	 * against the same RC; the SM-DP restarts with 3A01 (spec-notes ES8). */
+	if (sw == RT_SW_OK || !(card->cfg.faults & RT_EUICC_FAULT_KEYS_RETRY))
+		rt_isdp_sess_clear_ecka(x);
 	rt_buf_free(&out);
 	return sw;
 }
@@ -439,6 +473,8 @@ static uint16_t rt_isdp_store_data_plain(struct rt_euicc *card, int i, const str
 			return RT_SW_WRONG_DATA;
 		return rt_isdp_conn_apply(card, i, d.value, d.len);
 	default:
+		if (card->cfg.faults & RT_EUICC_FAULT_UNKNOWN_DGI_OK)
+			return RT_SW_OK; /* fault knob: unknown data "stored" */
 		return RT_SW_REF_DATA_NOT_FOUND; /* a DGI this ISD-P does not know */
 	}
 }
@@ -519,7 +555,9 @@ static uint16_t rt_isdp_init_update(struct rt_euicc *card, struct rt_euicc_chann
 	struct rt_err err = { 0 };
 	uint16_t sw = RT_SW_OK;
 
-	if (!rt_euicc_from_ota(ch))
+	/* The ISD-P's keyset is for its SM-DP, reached through the SM-SR (SGP.02 4.1.3,
+	 * euicc-internals): not for a device on the contact interface. */
+	if (!rt_euicc_from_ota(ch) && !(card->cfg.faults & RT_EUICC_FAULT_IU_CONTACT))
 		return RT_SW_SECURITY_NOT_SATISFIED;
 	if (!rt_isdp_index_ok(card, ch->isdp))
 		return RT_SW_CONDITIONS_NOT_SATISFIED;
@@ -534,8 +572,10 @@ static uint16_t rt_isdp_init_update(struct rt_euicc *card, struct rt_euicc_chann
 		return RT_SW_WRONG_LENGTH;
 	if (rt_scp03_card_iu(&x->s, raw, rawlen, NULL, out, sizeof(out), &olen, &sw, &err))
 		return sw;
-	/* The sequence counter moved: persist it before answering (euicc-internals). */
-	rt_isdp_seq_put(p, x->s.seq);
+	/* The sequence counter moved: persist it before answering (euicc-internals; GP Amd
+	 * D 6.2.1: a pseudo-random challenge must never repeat). */
+	if (!(card->cfg.faults & RT_EUICC_FAULT_SEQ_NOT_STORED))
+		rt_isdp_seq_put(p, x->s.seq);
 	if (rt_euicc_commit(card) || olen < 2 || rt_isdp_put(resp, out, olen - 2))
 		return RT_SW_UNKNOWN;
 	return RT_SW_OK;
@@ -681,6 +721,20 @@ static void rt_isdp_fail_pkg(struct rt_isdp_verdict *v, uint32_t status, long of
 	v->offset = offset;
 }
 
+/* SAIP: a ProfileHeader of a major version the eUICC does not implement is refused
+ * with unsupported-profile-version (PE_Definitions PEStatus 31). */
+static int rt_isdp_saip_major_ok(const struct rt_euicc *card, uint32_t major)
+{
+	size_t k;
+
+	if (card->cfg.faults & RT_EUICC_FAULT_SAIP_ANY_VERSION)
+		return 1;
+	for (k = 0; k < sizeof(rt_isdp_saip_majors); k++)
+		if (major == rt_isdp_saip_majors[k])
+			return 1;
+	return 0;
+}
+
 /* Installs the complete package x->pkg[0..len): SAIP header -> ICCID, POL1,
  * connectivity parameters; stores the package; PERSONALIZED -> DISABLED; commits. */
 static void rt_isdp_install_pkg(struct rt_euicc *card, int i, struct rt_euicc_isdp_session *x,
@@ -703,7 +757,7 @@ static void rt_isdp_install_pkg(struct rt_euicc *card, int i, struct rt_euicc_is
 		rt_isdp_fail_pkg(v, RT_PES_BAD_VALUES, -1);
 		goto out;
 	}
-	if (pkg.header.major < 2) {
+	if (!rt_isdp_saip_major_ok(card, pkg.header.major)) {
 		rt_isdp_fail_pkg(v, RT_PES_UNSUPPORTED_VERSION, 0);
 		goto out;
 	}
@@ -722,6 +776,8 @@ static void rt_isdp_install_pkg(struct rt_euicc *card, int i, struct rt_euicc_is
 	p->pkg = copy;
 	p->pkg_len = (uint32_t)len;
 	p->mem_used = (uint32_t)len;
+	if (card->cfg.faults & RT_EUICC_FAULT_PKG_MEMORY_UNCOUNTED)
+		p->mem_used = 0;
 	memcpy(p->iccid, pkg.header.iccid, sizeof(p->iccid));
 	p->has_iccid = 1;
 	/* POL1 comes with the profile (SAIP ProfileHeader `pol`, facts §4.3). */
@@ -808,6 +864,10 @@ static int rt_isdp_after_86(struct rt_euicc *card, int i, struct rt_euicc_isdp_s
 	struct rt_buf er;
 	size_t limit = p->mem_quota ? p->mem_quota : RT_EUICC_PKG_MAX;
 	int rc;
+
+	/* SGP.02 4.1.1.1: the memory CreateISDP reserved bounds the profile. */
+	if (card->cfg.faults & RT_EUICC_FAULT_IGNORE_QUOTA)
+		limit = RT_EUICC_PKG_MAX;
 
 	if (limit > RT_EUICC_PKG_MAX)
 		limit = RT_EUICC_PKG_MAX;
@@ -903,9 +963,12 @@ int rt_euicc_isdp_script_tlv(struct rt_euicc *card, int isdp, const uint8_t *tlv
 	struct rt_euicc_isdp *p;
 	struct rt_buf rsp;
 	struct rt_err err = { 0 };
+	struct rt_scp03 saved;
 	uint8_t *cmd = NULL;
 	size_t pos = 0, used;
 	int rc = 0;
+
+	memset(&saved, 0, sizeof(saved));
 
 	if (!rt_isdp_index_ok(card, isdp) || len == 0)
 		return RT_EINVAL;
@@ -941,16 +1004,57 @@ int rt_euicc_isdp_script_tlv(struct rt_euicc *card, int isdp, const uint8_t *tlv
 			}
 		} else if (!x->t_on) {
 			/* 85/86 without an 84 before: out of order (reason as rt_scp03t). */
+			if (tag == RT_SCP03T_TAG_DATA &&
+			    (card->cfg.faults & RT_EUICC_FAULT_SCP03T_NO_SESSION_OK)) {
+				if (rt_tlv_put(&rsp, RT_SCP03T_TAG_DATA, NULL, 0, &err))
+					goto nomem;
+				break;
+			}
 			if (rt_scp03t_error_tlv(tag, RT_SCP03T_R_SECURITY, &rsp, &err))
 				goto nomem;
 			break;
 		}
+		if (tag == RT_SCP03T_TAG_DATA &&
+		    (card->cfg.faults & RT_EUICC_FAULT_SCP03T_86_BEFORE_85) &&
+		    x->t.s.state == RT_SCP03_ST_IU) {
+			/* Fault knob: an 86 before the 85 taken as plain data (GP Amd D 6.2.4 asks
+			 * for an authenticated session first). */
+			struct rt_tlv d;
+
+			if (rt_tlv_decode(cmd + pos, len - pos, 0, 0, 0, &d, &err) ||
+			    rt_buf_append(&x->pkg, d.value, d.len) ||
+			    rt_tlv_put(&rsp, RT_SCP03T_TAG_DATA, NULL, 0, &err))
+				goto nomem;
+			pos += d.total_len;
+			continue;
+		}
+		/* Fault knob: an 85 in an open session is taken as a new EXTERNAL AUTHENTICATE
+		 * (GP Amd D 7.1.2: only after INITIALIZE UPDATE), so a replayed 85 restarts it. */
+		if (tag == RT_SCP03T_TAG_EA &&
+		    (card->cfg.faults & RT_EUICC_FAULT_SCP03T_EA_REPLAY) &&
+		    x->t.s.state == RT_SCP03_ST_OPEN)
+			x->t.s.state = RT_SCP03_ST_IU;
 		if (tag == RT_SCP03T_TAG_DATA && (card->cfg.faults & RT_EUICC_FAULT_SCP03T_NO_MAC_CHECK))
 			rt_isdp_fault_fix_mac(&x->t, cmd + pos, len - pos);
+		if (tag == RT_SCP03T_TAG_DATA &&
+		    (card->cfg.faults & RT_EUICC_FAULT_SCP03T_KEEP_AFTER_MAC))
+			saved = x->t.s;
 		rc = rt_scp03t_card_command(&x->t, cmd + pos, len - pos, &used, &x->pkg, &rsp, &err);
+		if (rc && tag == RT_SCP03T_TAG_DATA &&
+		    (card->cfg.faults & RT_EUICC_FAULT_SCP03T_KEEP_AFTER_MAC) &&
+		    saved.state == RT_SCP03_ST_OPEN && x->t.last_reason == RT_SCP03T_R_SECURITY) {
+			/* Fault knob: the session survives a refused 86 as if it never came (GP Amd
+			 * D 6.2.4: a MAC error ends the secure channel session). */
+			x->t.s = saved;
+			OPENSSL_cleanse(&saved, sizeof(saved));
+			rc = 0;
+			pos += used;
+			continue;
+		}
 		if (tag == RT_SCP03T_TAG_IU && x->t.s.has_seq) {
 			/* the sequence counter moved: persist it (euicc-internals) */
-			rt_isdp_seq_put(p, x->t.s.seq);
+			if (!(card->cfg.faults & RT_EUICC_FAULT_SEQ_NOT_STORED))
+				rt_isdp_seq_put(p, x->t.s.seq);
 			if (rt_euicc_commit(card)) {
 				rc = RT_EIO;
 				break;
@@ -981,6 +1085,7 @@ int rt_euicc_isdp_script_tlv(struct rt_euicc *card, int isdp, const uint8_t *tlv
 nomem:
 	rc = RT_ENOMEM;
 out:
+	OPENSSL_cleanse(&saved, sizeof(saved));
 	if (cmd) {
 		OPENSSL_cleanse(cmd, len);
 		free(cmd);
