@@ -594,6 +594,7 @@ int rt_soap_decode(const void *data, size_t len, const struct rt_soap_decode_opt
 	rc = rt_xml_parse(data, len, lim, &out->xml, &xf, err);
 	if (rc) {
 		d.why = rt_soap_from_xml(xf);
+		rt_err_wrap(err, "SOAP %s", rt_soap_problem_name(d.why));
 		goto out;
 	}
 	/* SOAP 1.2 Part 1 §5: "SOAP messages ... MUST NOT contain processing instruction
