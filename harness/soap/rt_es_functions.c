@@ -17,6 +17,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/rt_err.h"
+
 #define RT_GSMA "http://gsma.com/"
 
 #define RT_FN_URIS(IF, GRP, NAME)                                                        \
@@ -216,7 +218,7 @@ int rt_es_action_style_parse(const char *s)
 		return RT_ES_ACTION_SUFFIXED;
 	if (strcmp(s, "bare") == 0)
 		return RT_ES_ACTION_BARE;
-	return -1;
+	return RT_EINVAL;
 }
 
 const char *rt_es_action(const struct rt_es_function *f, enum rt_es_msg msg,
@@ -318,7 +320,7 @@ int rt_es_code_form_parse(const char *s)
 		return RT_ES_CODE_NUMERIC;
 	if (strcmp(s, "name") == 0)
 		return RT_ES_CODE_NAME;
-	return -1;
+	return RT_EINVAL;
 }
 
 const char *rt_es_code_text(const struct rt_es_code *c, enum rt_es_code_form form)

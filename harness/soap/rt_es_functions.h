@@ -98,7 +98,7 @@ enum rt_es_action_style {
 	RT_ES_ACTION_BARE,           /* bare on every request */
 };
 
-/* Parses an option value ("by_pattern", "suffixed", "bare"); -1 when unknown. */
+/* Parses an option value ("by_pattern", "suffixed", "bare"); RT_EINVAL when unknown. */
 int rt_es_action_style_parse(const char *s);
 
 /* The Action URI a sender puts on message msg of f under style; NULL when f has no such
@@ -133,6 +133,7 @@ enum rt_es_code_form {
 	RT_ES_CODE_NAME,        /* "EID" (WHTY-SR) */
 };
 
+/* Parses "numeric" or "name"; RT_EINVAL when unknown. */
 int rt_es_code_form_parse(const char *s);
 
 /* The text for c in form; falls back to the other form when c lacks it. */

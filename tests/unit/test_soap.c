@@ -1121,7 +1121,7 @@ static void test_function_table(void **state)
 	assert_null(rt_es_function_by_element("ES3-CreateISDP", NULL));
 	assert_null(rt_es_function_by_action("http://gsma.com/ES3/ProfileManagent/ES3-CreateISDP", NULL));
 	assert_int_equal(rt_es_action_style_parse("suffixed"), RT_ES_ACTION_SUFFIXED);
-	assert_int_equal(rt_es_action_style_parse("Request"), -1);
+	assert_int_equal(rt_es_action_style_parse("Request"), RT_EINVAL);
 	assert_null(rt_es_iface_name((enum rt_es_iface)0));
 }
 
@@ -1162,7 +1162,7 @@ static void test_code_table(void **state)
 	assert_string_equal(rt_es_code_text(rt_es_code_by_name(RT_ES_SUBJECT, "POL2"),
 					    RT_ES_CODE_NUMERIC), "POL2");
 	assert_int_equal(rt_es_code_form_parse("name"), RT_ES_CODE_NAME);
-	assert_int_equal(rt_es_code_form_parse("text"), -1);
+	assert_int_equal(rt_es_code_form_parse("text"), RT_EINVAL);
 }
 
 int main(void)
