@@ -857,6 +857,109 @@ void rt_soap_fault_for_problem(enum rt_soap_problem p, const char *msg, struct r
 	snprintf(f->reason_lang, sizeof(f->reason_lang), "en");
 }
 
+/* --- HTTP Content-Type ------------------------------------------------------------ */
+
+int rt_soap_content_type(const char *action, char *out, size_t outsz, struct rt_err *err)
+{
+	const char *p;
+	int n;
+
+	for (p = action; p && *p; p++)
+		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20 || *p == 0x7f)
+			return rt_err_set(err, RT_EINVAL, "Content-Type: action '%s' cannot be quoted",
+					  action);
+	if (action)
+		n = snprintf(out, outsz, RT_SOAP12_MEDIA_TYPE "; charset=utf-8; action=\"%s\"", action);
+	else
+		n = snprintf(out, outsz, RT_SOAP12_MEDIA_TYPE "; charset=utf-8");
+	if (n < 0 || (size_t)n >= outsz)
+		return rt_err_set(err, RT_ERANGE, "Content-Type does not fit in %zu bytes", outsz);
+	return 0;
+}
+
+/* RFC 9110 §5.6.2 tchar. */
+static int rt_soap_tchar(char c)
+{
+	return isalnum((unsigned char)c) || (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static void rt_soap_skip_ows(const char **p)
+{
+	while (**p == ' ' || **p == '\t')
+		(*p)++;
+}
+
+int rt_soap_content_type_parse(const char *value, struct rt_soap_ctype *out, struct rt_err *err)
+{
+	const char *p = value;
+	size_t n = 0;
+	int seen_charset = 0;
+
+	memset(out, 0, sizeof(out[0]));
+	rt_soap_skip_ows(&p);
+	while (rt_soap_tchar(*p) || *p == '/') {
+		if (n + 1 >= sizeof(out->media))
+			return rt_err_set(err, RT_EPROTO, "Content-Type: media type too long");
+		out->media[n++] = (char)tolower((unsigned char)*p++);
+	}
+	out->media[n] = '\0';
+	if (!strchr(out->media, '/') || out->media[0] == '/' || out->media[n ? n - 1 : 0] == '/')
+		return rt_err_set(err, RT_EPROTO, "Content-Type '%s': no type/subtype", value);
+	out->is_soap12 = strcmp(out->media, RT_SOAP12_MEDIA_TYPE) == 0;
+	for (;;) {
+		char name[32], val[RT_SOAP_URI_MAX];
+		size_t k = 0, v = 0;
+
+		rt_soap_skip_ows(&p);
+		if (!*p)
+			break;
+		if (*p++ != ';')
+			return rt_err_set(err, RT_EPROTO, "Content-Type '%s': expected ';' at %zu", value,
+					  (size_t)(p - 1 - value));
+		rt_soap_skip_ows(&p);
+		if (!*p)
+			break; /* a trailing ';' is tolerated */
+		while (rt_soap_tchar(*p) && k + 1 < sizeof(name))
+			name[k++] = (char)tolower((unsigned char)*p++);
+		name[k] = '\0';
+		if (!k || *p++ != '=')
+			return rt_err_set(err, RT_EPROTO, "Content-Type '%s': bad parameter at %zu", value,
+					  (size_t)(p - 1 - value));
+		if (*p == '"') {
+			for (p++; *p && *p != '"'; p++) {
+				if (*p == '\\' && p[1])
+					p++;
+				if (v + 1 >= sizeof(val))
+					return rt_err_set(err, RT_EPROTO, "Content-Type: %s too long", name);
+				val[v++] = *p;
+			}
+			if (*p++ != '"')
+				return rt_err_set(err, RT_EPROTO, "Content-Type: unterminated quote in %s",
+						  name);
+		} else {
+			while (rt_soap_tchar(*p) || *p == '/' || *p == ':' || *p == '?' || *p == '=') {
+				if (v + 1 >= sizeof(val))
+					return rt_err_set(err, RT_EPROTO, "Content-Type: %s too long", name);
+				val[v++] = *p++;
+			}
+		}
+		val[v] = '\0';
+		if (strcmp(name, "charset") == 0) {
+			if (seen_charset++)
+				return rt_err_set(err, RT_EPROTO, "Content-Type: charset twice");
+			if (v >= sizeof(out->charset))
+				return rt_err_set(err, RT_EPROTO, "Content-Type: charset too long");
+			for (k = 0; k <= v; k++)
+				out->charset[k] = (char)tolower((unsigned char)val[k]);
+		} else if (strcmp(name, "action") == 0) {
+			if (out->has_action++)
+				return rt_err_set(err, RT_EPROTO, "Content-Type: action twice");
+			memcpy(out->action, val, v + 1);
+		}
+	}
+	return 0;
+}
+
 /* --- RPS header mapping ------------------------------------------------------------ */
 
 int rt_rps_is_oid(const char *s)

@@ -225,6 +225,28 @@ int rt_soap_fault_build(const struct rt_soap_fault *f, xmlDocPtr *doc, struct rt
 /* Fills f with the fault a receiver returns for problem p, with reason text msg. */
 void rt_soap_fault_for_problem(enum rt_soap_problem p, const char *msg, struct rt_soap_fault *f);
 
+/* --- HTTP Content-Type (SOAP 1.2 Part 2 §7.1.4, RFC 3902) -------------------------- */
+
+/* A parsed Content-Type of a SOAP message. */
+struct rt_soap_ctype {
+	int is_soap12;                  /* media type application/soap+xml */
+	char media[64];                 /* the media type as sent, lower-cased */
+	char charset[32];               /* "" when absent */
+	int has_action;
+	char action[RT_SOAP_URI_MAX];   /* the action parameter (should equal wsa:Action) */
+};
+
+/* Writes application/soap+xml; charset=utf-8; action="<action>" (the form of the
+ * ZTE-LOG trace, sgp02-facts §6.1) into out; action may be NULL. RT_EINVAL when action
+ * holds a quote, backslash or control character, RT_ERANGE when out is too small. */
+int rt_soap_content_type(const char *action, char *out, size_t outsz, struct rt_err *err);
+
+/* Parses a Content-Type header value: type/subtype (case-insensitive), then
+ * ; name=value parameters with token or quoted-string values (RFC 9110 §8.3.1, 5.6.6).
+ * RT_EPROTO on a malformed value or a repeated parameter; a media type other than
+ * application/soap+xml parses (is_soap12 = 0; text/xml is SOAP 1.1's). */
+int rt_soap_content_type_parse(const char *value, struct rt_soap_ctype *out, struct rt_err *err);
+
 /* --- RPS header mapping (sgp02-facts §6.1) ----------------------------------------- */
 
 #define RT_RPS_OID_MAX 128

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* fuzz_soap — libFuzzer target for harness/soap: the SOAP 1.2 / WS-Addressing envelope
  * decoder (on top of rt_xml's safe parser), the RPS URI parsers, the common-type
- * decoders and the table lookups a receiver runs on what it decoded.
+ * decoders, the table lookups a receiver runs on what it decoded, and the HTTP
+ * Content-Type parser (the input read as a header value).
  *
  * Invariants: a decoded envelope re-encodes (our encoder) to one that decodes to the same
  * addressing headers and the same body element name; a decoded Fault rebuilt with
@@ -113,6 +114,25 @@ static void check_reencode(const struct rt_soap_msg *m)
 	rt_buf_free(&out);
 }
 
+/* The input as a Content-Type value: a parsed action rebuilds and parses back. */
+static void check_ctype(const uint8_t *data, size_t size)
+{
+	char text[2048], out[2 * RT_SOAP_URI_MAX];
+	struct rt_soap_ctype c, c2;
+	struct rt_err err;
+
+	if (size >= sizeof(text) || memchr(data, 0, size))
+		return;
+	memcpy(text, data, size);
+	text[size] = '\0';
+	if (rt_soap_content_type_parse(text, &c, &err) != 0 || !c.has_action)
+		return;
+	if (rt_soap_content_type(c.action, out, sizeof(out), &err) != 0)
+		return;
+	FUZZ_CHECK(rt_soap_content_type_parse(out, &c2, &err) == 0);
+	FUZZ_CHECK(c2.is_soap12 && c2.has_action && strcmp(c.action, c2.action) == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct rt_soap_decode_opts o;
@@ -143,5 +163,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(err.msg[0] != '\0');
 	}
 	rt_soap_msg_free(&m);
+	check_ctype(data, size);
 	return 0;
 }

@@ -988,6 +988,49 @@ static void test_rps_errors(void **state)
 	assert_false(rt_rps_is_oid(""));
 }
 
+static void test_content_type(void **state)
+{
+	/* the header of the ZTE-LOG trace (sgp02-facts §6.1), as a literal */
+	static const char zte[] = "application/soap+xml; charset=utf-8; action=\"http://gsma.com/ES3/"
+				  "ProfileManagementCallBack/ES3-CreateISDP\"";
+	struct rt_soap_ctype c;
+	struct rt_err err = { 0 };
+	char out[256];
+
+	(void)state;
+	assert_int_equal(rt_soap_content_type("http://gsma.com/ES3/ProfileManagementCallBack/"
+					      "ES3-CreateISDP", out, sizeof(out), &err), 0);
+	assert_string_equal(out, zte);
+	assert_int_equal(rt_soap_content_type_parse(zte, &c, &err), 0);
+	assert_true(c.is_soap12 && c.has_action);
+	assert_string_equal(c.charset, "utf-8");
+	assert_string_equal(c.action, "http://gsma.com/ES3/ProfileManagementCallBack/ES3-CreateISDP");
+	assert_int_equal(rt_soap_content_type_parse("Application/SOAP+XML;Charset=UTF-8;action=urn:x;",
+						    &c, &err), 0);
+	assert_true(c.is_soap12);
+	assert_string_equal(c.charset, "utf-8");
+	assert_string_equal(c.action, "urn:x");
+	assert_int_equal(rt_soap_content_type_parse("text/xml; charset=utf-8", &c, &err), 0);
+	assert_false(c.is_soap12);
+	assert_false(c.has_action);
+	assert_int_equal(rt_soap_content_type_parse("application/soap+xml; action=\"a\\\"b\"", &c, &err), 0);
+	assert_string_equal(c.action, "a\"b");
+	assert_int_equal(rt_soap_content_type_parse("application/soap+xml; action=\"x", &c, &err),
+			 RT_EPROTO);
+	assert_err_has(&err, "unterminated quote");
+	assert_int_equal(rt_soap_content_type_parse("application/soap+xml; charset=a; charset=b", &c,
+						    &err), RT_EPROTO);
+	assert_int_equal(rt_soap_content_type_parse("application/soap+xml; action=a; action=b", &c,
+						    &err), RT_EPROTO);
+	assert_int_equal(rt_soap_content_type_parse("soap", &c, &err), RT_EPROTO);
+	assert_int_equal(rt_soap_content_type_parse("application/soap+xml x", &c, &err), RT_EPROTO);
+	assert_int_equal(rt_soap_content_type_parse("application/soap+xml; =1", &c, &err), RT_EPROTO);
+	assert_int_equal(rt_soap_content_type("a\"b", out, sizeof(out), &err), RT_EINVAL);
+	assert_int_equal(rt_soap_content_type(NULL, out, sizeof(out), &err), 0);
+	assert_string_equal(out, "application/soap+xml; charset=utf-8");
+	assert_int_equal(rt_soap_content_type("urn:x", out, 20, &err), RT_ERANGE);
+}
+
 /* --- the tables ------------------------------------------------------------------- */
 
 static void test_function_table(void **state)
@@ -1187,6 +1230,7 @@ int main(void)
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_base_errors),
 		cmocka_unit_test(test_rps_errors),
+		cmocka_unit_test(test_content_type),
 		cmocka_unit_test(test_function_table),
 		cmocka_unit_test(test_code_table),
 	};
