@@ -688,6 +688,15 @@ static xmlNodePtr rt_soap_text_child(xmlNodePtr parent, xmlNsPtr ns, const char 
 	return xmlNewTextChild(parent, ns, (const xmlChar *)name, (const xmlChar *)value);
 }
 
+/* 1 when v holds a character XML 1.0 text cannot carry (XML 1.0 §2.2 Char). */
+static int rt_soap_bad_value(const char *v)
+{
+	for (; v && *v; v++)
+		if ((unsigned char)*v < 0x20 && *v != '\t' && *v != '\n' && *v != '\r')
+			return 1;
+	return 0;
+}
+
 /* Builds the envelope document; body may be NULL. */
 static int rt_soap_build(const struct rt_wsa_out *h, const xmlNode *body, xmlDocPtr *pdoc,
 			 struct rt_err *err)
@@ -700,6 +709,14 @@ static int rt_soap_build(const struct rt_wsa_out *h, const xmlNode *body, xmlDoc
 
 	if (!doc)
 		return rt_err_set(err, RT_ENOMEM, "SOAP: out of memory");
+	if (any && (rt_soap_bad_value(h->message_id) || rt_soap_bad_value(h->to) ||
+		    rt_soap_bad_value(h->action) || rt_soap_bad_value(h->from) ||
+		    rt_soap_bad_value(h->reply_to) || rt_soap_bad_value(h->fault_to) ||
+		    rt_soap_bad_value(h->relates_to))) {
+		xmlFreeDoc(doc);
+		return rt_err_set(err, RT_EINVAL, "SOAP: a header value holds a control character "
+				  "(not XML 1.0 text; send such a message as raw bytes)");
+	}
 	env = xmlNewNode(NULL, (const xmlChar *)"Envelope");
 	nenv = xmlNewNs(env, (const xmlChar *)RT_SOAP12_NS, (const xmlChar *)"env");
 	xmlSetNs(env, nenv);
@@ -729,6 +746,10 @@ static int rt_soap_build(const struct rt_wsa_out *h, const xmlNode *body, xmlDoc
 			rt_soap_text_child(hdr, nwsa, "RelatesTo", h->relates_to);
 	}
 	b = xmlNewChild(env, nenv, (const xmlChar *)"Body", NULL);
+	if (!env || !nenv || !b || (any && (!nwsa || !hdr))) {
+		xmlFreeDoc(doc);
+		return rt_err_set(err, RT_ENOMEM, "SOAP: out of memory building the envelope");
+	}
 	if (body) {
 		xmlNodePtr copy = xmlDocCopyNode((xmlNodePtr)body, doc, 1);
 

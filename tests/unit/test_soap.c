@@ -325,6 +325,12 @@ static void test_roundtrip(void **state)
 	assert_string_equal((const char *)rest->name, "Isd-p-aid");
 	rt_soap_msg_free(&m);
 
+	/* a header value XML cannot carry is refused, not written */
+	h.relates_to = "bad\001value";
+	rt_buf_reset(&out);
+	assert_int_equal(rt_soap_encode(&h, NULL, &out, &err), RT_EINVAL);
+	assert_int_equal(out.len, 0);
+	h.relates_to = NULL;
 	/* the cap of the output buffer is honoured */
 	rt_buf_reset(&out);
 	out.max = 64;
