@@ -245,6 +245,50 @@ const char *rt_es_action(const struct rt_es_function *f, enum rt_es_msg msg,
 	return NULL;
 }
 
+static const char *const rt_es_msg_names[] = { "?", "request", "response", "callback",
+						 "notification" };
+
+int rt_es_classify(const char *action, const char *element, const struct rt_es_function **f,
+		   enum rt_es_msg *msg, enum rt_es_class_problem *why, struct rt_err *err)
+{
+	const struct rt_es_function *fa, *fe;
+	enum rt_es_msg ma = 0, me = 0;
+	enum rt_es_class_problem p = RT_ES_C_OK;
+	int rc = 0, agree;
+
+	*f = NULL;
+	fa = rt_es_function_by_action(action, &ma);
+	fe = rt_es_function_by_element(element, &me);
+	if (!fa) {
+		p = RT_ES_C_UNKNOWN_ACTION;
+		rc = rt_err_set(err, RT_ENOENT, "wsa:Action '%s' names no SGP.02 function", action);
+	} else if (!fe) {
+		p = RT_ES_C_UNKNOWN_ELEMENT;
+		rc = rt_err_set(err, RT_ENOENT, "body element <%s> names no SGP.02 function", element);
+	} else if (fa != fe) {
+		p = RT_ES_C_FUNCTION_MISMATCH;
+		rc = rt_err_set(err, RT_EPROTO, "wsa:Action names %s.%s, the body <%s> is %s.%s",
+				rt_es_iface_name(fa->iface), fa->name, element,
+				rt_es_iface_name(fe->iface), fe->name);
+	} else {
+		agree = ma == RT_ES_MSG_CALLBACK ? me == RT_ES_MSG_RESPONSE : ma == me;
+		if (!agree) {
+			p = RT_ES_C_MESSAGE_MISMATCH;
+			rc = rt_err_set(err, RT_EPROTO, "wsa:Action is the %s of %s.%s, the body <%s> its %s",
+					rt_es_msg_names[ma], rt_es_iface_name(fa->iface), fa->name,
+					element, rt_es_msg_names[me]);
+		}
+	}
+	if (!rc) {
+		*f = fa;
+		if (msg)
+			*msg = ma;
+	}
+	if (why)
+		*why = p;
+	return rc;
+}
+
 /* --- status codes ------------------------------------------------------------------ */
 
 /* sgp02-facts §6.2: numbers as NJIWA (bagyenda/njiwa @b04eb015) sends them, meanings

@@ -15,6 +15,8 @@
 
 #include <stddef.h>
 
+#include "util/rt_err.h"
+
 enum rt_es_iface {
 	RT_ES_IF_ES1 = 1,
 	RT_ES_IF_ES2,
@@ -105,6 +107,24 @@ int rt_es_action_style_parse(const char *s);
  * message (a callback of a synchronous function, a response of a notification). */
 const char *rt_es_action(const struct rt_es_function *f, enum rt_es_msg msg,
 			 enum rt_es_action_style style);
+
+/* Why rt_es_classify refused a message. */
+enum rt_es_class_problem {
+	RT_ES_C_OK = 0,
+	RT_ES_C_UNKNOWN_ACTION,    /* the Action names no function of the table */
+	RT_ES_C_UNKNOWN_ELEMENT,   /* the body element names no function of the table */
+	RT_ES_C_FUNCTION_MISMATCH, /* Action and body name different functions */
+	RT_ES_C_MESSAGE_MISMATCH,  /* same function, but e.g. a request Action on a response */
+};
+
+/* Which function and message a received message is, from its wsa:Action and the local
+ * name of its body element, which must agree (a request Action on a …Request element,
+ * a response or CallBack Action on a …Response element, a notification Action on its
+ * element). On success *f and *msg (the Action's reading: RESPONSE vs CALLBACK) are
+ * set; otherwise RT_ENOENT (unknown) or RT_EPROTO (mismatch), *why (may be NULL) and err
+ * say which. */
+int rt_es_classify(const char *action, const char *element, const struct rt_es_function **f,
+		   enum rt_es_msg *msg, enum rt_es_class_problem *why, struct rt_err *err);
 
 /* --- FunctionExecutionStatus subject and reason codes ------------------------------- */
 

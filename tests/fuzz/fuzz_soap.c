@@ -153,7 +153,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct rt_es_base_request q;
 			struct rt_es_base_response r;
 
-			(void)rt_es_function_by_element((const char *)m.body->name, NULL);
+			const struct rt_es_function *f;
+			enum rt_es_msg msg;
+
+			if (rt_es_classify(m.wsa.action, (const char *)m.body->name, &f, &msg, NULL,
+					   &err) == 0)
+				FUZZ_CHECK(f && rt_es_function_by_element((const char *)m.body->name,
+									   NULL) == f);
 			(void)rt_es_base_request_decode(m.body, &q, NULL, NULL, &err);
 			(void)rt_es_base_response_decode(m.body, &r, NULL, NULL, &err);
 			check_reencode(&m);

@@ -1174,6 +1174,46 @@ static void test_function_table(void **state)
 	assert_null(rt_es_iface_name((enum rt_es_iface)0));
 }
 
+static void test_classify(void **state)
+{
+	const struct rt_es_function *f;
+	enum rt_es_msg msg;
+	enum rt_es_class_problem why;
+	struct rt_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(rt_es_classify("http://gsma.com/ES3/ProfileManagementCallBack/ES3-CreateISDP",
+					"ES3-CreateISDPResponse", &f, &msg, &why, &err), 0);
+	assert_string_equal(f->name, "CreateISDP");
+	assert_int_equal(msg, RT_ES_MSG_CALLBACK);
+	assert_int_equal(rt_es_classify("http://gsma.com/ES3/ProfileManagement/ES3-CreateISDPRequest",
+					"ES3-CreateISDPRequest", &f, &msg, &why, &err), 0);
+	assert_int_equal(msg, RT_ES_MSG_REQUEST);
+	assert_int_equal(rt_es_classify("http://gsma.com/ES3/PlatformManagement/"
+					"ES3-HandleProfileDeletedNotification",
+					"ES3-HandleProfileDeletedNotification", &f, &msg, &why, &err), 0);
+	assert_int_equal(msg, RT_ES_MSG_NOTIFICATION);
+	assert_int_equal(rt_es_classify("http://gsma.com/ES3/ProfileManagementCallBack/ES3-CreateISDP",
+					"ES3-CreateISDPRequest", &f, &msg, &why, &err), RT_EPROTO);
+	assert_int_equal(why, RT_ES_C_MESSAGE_MISMATCH);
+	assert_err_has(&err, "callback of ES3.CreateISDP, the body <ES3-CreateISDPRequest> its request");
+	assert_null(f);
+	assert_int_equal(rt_es_classify("http://gsma.com/ES3/ProfileManagement/ES3-GetEISRequest",
+					"ES3-CreateISDPRequest", &f, &msg, &why, &err), RT_EPROTO);
+	assert_int_equal(why, RT_ES_C_FUNCTION_MISMATCH);
+	assert_err_has(&err, "names ES3.GetEIS, the body <ES3-CreateISDPRequest> is ES3.CreateISDP");
+	assert_int_equal(rt_es_classify("http://gsma.com/ES3/ProfileManagent/ES3-GetEIS",
+					"ES3-GetEISRequest", &f, &msg, &why, &err), RT_ENOENT);
+	assert_int_equal(why, RT_ES_C_UNKNOWN_ACTION);
+	assert_int_equal(rt_es_classify("http://gsma.com/ES3/ProfileManagement/ES3-GetEIS",
+					"ES3-GetEISReq", &f, &msg, &why, &err), RT_ENOENT);
+	assert_int_equal(why, RT_ES_C_UNKNOWN_ELEMENT);
+	/* a synchronous response Action on the request element */
+	assert_int_equal(rt_es_classify("http://gsma.com/ES3/ProfileManagement/ES3-GetEISResponse",
+					"ES3-GetEISRequest", &f, &msg, &why, &err), RT_EPROTO);
+	assert_int_equal(why, RT_ES_C_MESSAGE_MISMATCH);
+}
+
 static void test_code_table(void **state)
 {
 	size_t i, j;
@@ -1238,6 +1278,7 @@ int main(void)
 		cmocka_unit_test(test_rps_errors),
 		cmocka_unit_test(test_content_type),
 		cmocka_unit_test(test_function_table),
+		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_code_table),
 	};
 
