@@ -160,6 +160,9 @@ enum rt_wsa_need {
 	RT_WSA_NEED_ACTION = 1 << 3,
 	RT_WSA_NEED_REPLY_TO = 1 << 4,
 	RT_WSA_NEED_RELATES_TO = 1 << 5,
+	/* no header at all (0 means the default): e.g. to read a Fault from a SOAP stack that
+	 * sends no WS-Addressing */
+	RT_WSA_NEED_NOTHING = 1 << 30,
 };
 
 /* WSDL-3 marks From, To, Action and MessageID mandatory on every message

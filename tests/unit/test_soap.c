@@ -634,6 +634,23 @@ static void test_lenient_and_needs(void **state)
 	assert_int_equal(rt_soap_decode(min, strlen(min), &o, &m, &why, &err), RT_EPROTO);
 	assert_err_has(&err, "wsa:RelatesTo missing");
 	rt_soap_msg_free(&m);
+	/* a bare Fault without any WS-A header, read when nothing is required */
+	{
+		static const char bare[] = "<e:Envelope xmlns:e=\"" RT_SOAP12_NS "\"><e:Body><e:Fault>"
+					   "<e:Code><e:Value>e:Receiver</e:Value></e:Code><e:Reason>"
+					   "<e:Text xml:lang=\"en\">down</e:Text></e:Reason></e:Fault>"
+					   "</e:Body></e:Envelope>";
+
+		o.need = RT_WSA_NEED_NOTHING;
+		assert_int_equal(rt_soap_decode(bare, strlen(bare), &o, &m, &why, &err), 0);
+		assert_true(m.is_fault);
+		assert_int_equal(m.fault.code, RT_SOAP_FC_RECEIVER);
+		rt_soap_msg_free(&m);
+		o.need = 0;
+		assert_int_equal(rt_soap_decode(bare, strlen(bare), &o, &m, &why, &err), RT_EPROTO);
+		assert_int_equal(why, RT_SOAP_P_MISSING_HEADER);
+		rt_soap_msg_free(&m);
+	}
 	o.need = RT_WSA_NEED_ACTION;
 	o.body_ns = NULL; /* default: esim-messaging/3 */
 	assert_int_equal(rt_soap_decode(min, strlen(min), &o, &m, &why, &err), RT_EPROTO);
