@@ -90,6 +90,21 @@ const struct rt_option_def rt_option_defs[] = {
 	  "Content of DGI 3A07 in UpdateSMSRAddressingParameters (UNCONFIRMED): A3 { 81 "
 	  "address } as WHTY-SR sends it, or A0 { 06 address } like the ES8 connectivity "
 	  "parameters. The reference card accepts both. docs/spec-notes.md, ES5." },
+	{ "soap.action_style", { "by_pattern", "suffixed", "bare", NULL },
+	  "wsa:Action of an off-card request (SGP.02 Annex B; UNCONFIRMED): by_pattern = "
+	  "<ESx>-<Function>Request for a synchronous function and the bare <ESx>-<Function> for "
+	  "an asynchronous one (the v3 WSDLs' provider files, njiwa, the ZTE trace); suffixed = "
+	  "...Request on every request (WSDL-3 ES3_SMSR.wsdl); bare = never a suffix. Receivers "
+	  "accept every form. docs/spec-notes.md, SOAP." },
+	{ "soap.status_code_form", { "numeric", "name", NULL },
+	  "What StatusCodeData Subject / Reason carry: numbers such as 8.1.1 / 3.9 (the v3 "
+	  "schema types them ObjectIdentifierType; njiwa), or names such as EID / Unknown "
+	  "(WHTY-SR). Receivers accept both. docs/spec-notes.md, SOAP." },
+	{ "soap.callback_relates_to", { "required", "optional", NULL },
+	  "Whether an asynchronous callback must carry wsa:RelatesTo naming the request's "
+	  "MessageID: required as the v3 WSDLs mark it, or optional (the public ZTE trace's "
+	  "ES3 callback has none; its MessageID carries the TransactionId instead). "
+	  "docs/spec-notes.md, SOAP." },
 	{ NULL, { NULL }, NULL },
 };
 
