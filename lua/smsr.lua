@@ -272,20 +272,8 @@ local function prepare(args)
 end
 
 -- Delivers segment i of a prepared script as SMS-PP DOWNLOAD (TS 31.111 7.1.1).
--- bend.src_device: the source device identity of the ENVELOPE (TS 102 223 8.7; 83 =
--- network as the device sends it), to bend it.
 local function deliver_segment(ctx, i)
-  local tpdu = deliver(ctx.uds[i], ctx.bend)
-  local env
-  if ctx.bend.src_device then
-    local capdu = sms.envelope(tpdu)
-    local a, b = capdu:find("\x82\x02\x83\x81", 1, true)
-    if not a then error("smsr: no device identities 83 -> 81 in the ENVELOPE", 0) end
-    capdu = capdu:sub(1, a + 1) .. bytes_of(ctx.bend.src_device, "src_device", 1) .. capdu:sub(b)
-    env = device.apdu({ apdu = hex.encode(capdu) })
-  else
-    env = device.sms_pp({ tpdu = tpdu })
-  end
+  local env = device.sms_pp({ tpdu = deliver(ctx.uds[i], ctx.bend) })
   ctx.r.segment_sws[i] = env.sw
   ctx.r.envelope_sw = env.sw
   return env

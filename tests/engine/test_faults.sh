@@ -43,6 +43,9 @@ one_reasm_slot        EUICC-OTA-CONCAT-003 | EUICC-OTA-CONCAT-001
 stale_reasm_slot      EUICC-OTA-CONCAT-004 EUICC-OTA-CONCAT-005 | EUICC-OTA-SEC-003
 concat_no_cpi         EUICC-OTA-CONCAT-006 | EUICC-OTA-CONCAT-001
 any_dcs_class         EUICC-OTA-SMS-004 | EUICC-OTA-SMS-001
+# a card with no SMS-PP download at all must not pass the new negative OTA cases (each
+# first sees the mechanism work): the envelope_6d00 row again, for the new OTA cases
+envelope_6d00         EUICC-OTA-SEC-005 EUICC-OTA-SEC-006 EUICC-OTA-SEC-007 EUICC-OTA-SEC-008 EUICC-OTA-SEC-010 EUICC-OTA-SEC-011 EUICC-OTA-SEC-012 EUICC-OTA-POR-004 EUICC-OTA-CMP-002 EUICC-OTA-EXP-004 EUICC-OTA-EXP-005 EUICC-OTA-EXP-006 EUICC-OTA-CONCAT-003 EUICC-OTA-CONCAT-004 EUICC-OTA-CONCAT-005 EUICC-OTA-CONCAT-006 EUICC-OTA-SMS-004 | EUICC-BASIC-EID-001
 # (end of the OTA area)
 
 # ISD-R, basic and persistence area
