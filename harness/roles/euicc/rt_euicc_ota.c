@@ -53,6 +53,12 @@ struct rt_euicc_ota_state {
 	uint8_t cmd_nr;
 };
 
+/* 1 when the fault knob (RT_EUICC_FAULT_*, the OTA area's bits) is set on this card. */
+static int rt_ota_fault(const struct rt_euicc *card, uint64_t fault)
+{
+	return (card->cfg.faults & fault) != 0;
+}
+
 static struct rt_euicc_ota_state *rt_ota_state(struct rt_euicc *card)
 {
 	if (!card->ota)
@@ -115,7 +121,7 @@ static int rt_ota_lookup_fn(void *vctx, const uint8_t tar[RT_SCP80_TAR_LEN], uin
 	i = rt_ota_keyset(st, kic_ks);
 	j = rt_ota_keyset(st, kid_ks);
 	/* Fault first_keyset: the keyset the KIc/KID name is not looked at. */
-	if ((c->card->cfg.faults & RT_EUICC_FAULT_FIRST_KEYSET) && st->scp80[0].kvn)
+	if (rt_ota_fault(c->card, RT_EUICC_FAULT_FIRST_KEYSET) && st->scp80[0].kvn)
 		i = j = 0;
 	if (i >= 0 && st->scp80[i].kic_len <= sizeof(ks->kic.key)) {
 		ks->kic.alg = st->scp80[i].kic_alg;
@@ -139,7 +145,7 @@ static int rt_ota_lookup_fn(void *vctx, const uint8_t tar[RT_SCP80_TAR_LEN], uin
 	ks->min_spi[0] = RT_EUICC_OTA_MIN_SPI1;
 	ks->min_spi[1] = 0x00;
 	/* Fault accept_low_security: no minimum security level at all. */
-	if (c->card->cfg.faults & RT_EUICC_FAULT_OTA_LOW_SECURITY)
+	if (rt_ota_fault(c->card, RT_EUICC_FAULT_OTA_LOW_SECURITY))
 		ks->min_spi[0] = 0x00;
 	return 0;
 }
@@ -252,7 +258,7 @@ static int rt_ota_run_expanded(struct rt_euicc *card, const struct rt_euicc_app 
 			if (rc)
 				goto out;
 			/* Fault script_no_stop: the script goes on after an error. */
-			if (!rt_ota_sw_ok(sw) && !(card->cfg.faults & RT_EUICC_FAULT_SCRIPT_NO_STOP)) {
+			if (!rt_ota_sw_ok(sw) && !rt_ota_fault(card, RT_EUICC_FAULT_SCRIPT_NO_STOP)) {
 				stopped = 1;
 				break;
 			}
@@ -270,7 +276,7 @@ static int rt_ota_run_expanded(struct rt_euicc *card, const struct rt_euicc_app 
 			   tag == RT_RCMD_TAG_CHAINING) {
 			/* Immediate action, error action, script chaining: not offered by this
 			 * card; the items are skipped (docs/spec-notes/50-ota-cat.md). */
-		} else if (!(card->cfg.faults & RT_EUICC_FAULT_SKIP_UNKNOWN_ITEM)) {
+		} else if (!rt_ota_fault(card, RT_EUICC_FAULT_SKIP_UNKNOWN_ITEM)) {
 			/* (fault skip_unknown_item: the item is skipped instead) */
 			bf = RT_OTA_BF_UNKNOWN_TAG;
 			break;
@@ -283,7 +289,7 @@ static int rt_ota_run_expanded(struct rt_euicc *card, const struct rt_euicc_app 
 		bf = RT_OTA_BF_NO_LENGTH;
 	/* Fault no_eoc_check: a missing end-of-contents goes unnoticed. */
 	if (indefinite && !ended && bf == RT_OTA_BF_NO_LENGTH &&
-	    (card->cfg.faults & RT_EUICC_FAULT_NO_EOC_CHECK))
+	    rt_ota_fault(card, RT_EUICC_FAULT_NO_EOC_CHECK))
 		bf = 0;
 respond:
 	/* TS 102 226 5.2.2: number of executed C-APDUs first, then the R-APDUs, then bad
@@ -329,7 +335,7 @@ static int rt_ota_run_compact(struct rt_euicc *card, const struct rt_euicc_app *
 	for (i = 0; i < cnt; i++) {
 		sw = rt_euicc_exec(card, app, isdp, items[i].value, items[i].len, r);
 		executed++;
-		if (!rt_ota_sw_ok(sw) && !(card->cfg.faults & RT_EUICC_FAULT_SCRIPT_NO_STOP)) {
+		if (!rt_ota_sw_ok(sw) && !rt_ota_fault(card, RT_EUICC_FAULT_SCRIPT_NO_STOP)) {
 			r->len = 0;
 			break;
 		}
@@ -384,7 +390,7 @@ static int rt_ota_concat(struct rt_euicc *card, const uint8_t *ud, size_t ud_len
 		if (s->slot[i].used && s->slot[i].ref == ci->ref && s->slot[i].ref16 == ci->ref16)
 			slot = &s->slot[i];
 	/* (fault stale_reasm_slot: the old set is kept and the new segment joins it) */
-	if (slot && slot->total != ci->total && !(card->cfg.faults & RT_EUICC_FAULT_STALE_REASM_SLOT)) {
+	if (slot && slot->total != ci->total && !rt_ota_fault(card, RT_EUICC_FAULT_STALE_REASM_SLOT)) {
 		memset(slot, 0, sizeof(*slot)); /* a new message reuses the reference */
 		slot = NULL;
 	}
@@ -400,7 +406,7 @@ static int rt_ota_concat(struct rt_euicc *card, const uint8_t *ud, size_t ud_len
 				slot = &s->slot[i];
 		}
 		/* Fault one_reasm_slot: one message at a time, a new one evicts it. */
-		if (card->cfg.faults & RT_EUICC_FAULT_ONE_REASM_SLOT)
+		if (rt_ota_fault(card, RT_EUICC_FAULT_ONE_REASM_SLOT))
 			slot = &s->slot[0];
 		memset(slot, 0, sizeof(*slot));
 		slot->used = 1;
@@ -421,10 +427,10 @@ static int rt_ota_concat(struct rt_euicc *card, const uint8_t *ud, size_t ud_len
 	rc = rt_buf_append(pkt, "\x02\x70\x00", 3);
 	if (!rc)
 		rc = rt_sms_reassemble(uds, slot->len, n, RT_EUICC_OTA_REASM_PARTS, pkt, &info, &err);
-	if (!rc && info.packet_iei != RT_SMS_IEI_CPI && !(card->cfg.faults & RT_EUICC_FAULT_CONCAT_NO_CPI))
+	if (!rc && info.packet_iei != RT_SMS_IEI_CPI && !rt_ota_fault(card, RT_EUICC_FAULT_CONCAT_NO_CPI))
 		rc = rt_err_set(&err, RT_EPROTO, "segment 1 has no command packet identifier");
 	/* Fault stale_reasm_slot: the completed set stays in its slot. */
-	if (card->cfg.faults & RT_EUICC_FAULT_STALE_REASM_SLOT)
+	if (rt_ota_fault(card, RT_EUICC_FAULT_STALE_REASM_SLOT))
 		return rc ? rc : 1;
 	if (rc)
 		rt_log(RT_LOG_DEBUG, "euicc: concatenated SMS dropped: %s", err.msg);
@@ -479,7 +485,7 @@ static uint16_t rt_ota_packet(struct rt_euicc *card, const uint8_t *pkt, size_t 
 	rt_buf_init(&por, RT_OTA_RESPONSE_MAX + 64);
 	/* Fault cntr11_as_higher: counter mode 11 read as 10 (any higher counter). */
 	rc = rt_scp80_cmd_unwrap(RT_SCP80_SMS, pkt, plen, &lk,
-				 (card->cfg.faults & RT_EUICC_FAULT_CNTR11_AS_HIGHER) ? &rt_ota_cntr11_higher : NULL,
+				 rt_ota_fault(card, RT_EUICC_FAULT_CNTR11_AS_HIGHER) ? &rt_ota_cntr11_higher : NULL,
 				 &rx, &data, &err);
 	if (!rx.parsed) {
 		/* TS 102 225 5.1: without a readable header there is no TAR to answer; the
@@ -572,7 +578,7 @@ uint16_t rt_euicc_ota_sms_pp(struct rt_euicc *card, const uint8_t *envelope_valu
 	/* TS 31.111 7.1.1 / TS 23.040 9.2.3.9: data download to the UICC is TP-PID 7F
 	 * (facts §1.8) with a class 2 8-bit TP-DCS. */
 	/* (fault any_dcs_class: the message class is not looked at) */
-	if (t->pid != 0x7F || !rt_ota_dcs_ok(t->dcs, (card->cfg.faults & RT_EUICC_FAULT_ANY_DCS_CLASS) != 0)) {
+	if (t->pid != 0x7F || !rt_ota_dcs_ok(t->dcs, rt_ota_fault(card, RT_EUICC_FAULT_ANY_DCS_CLASS))) {
 		rt_err_set(&err, RT_EPROTO, "TP-PID %02X / TP-DCS %02X is no SIM data download",
 			   t->pid, t->dcs);
 		goto out;
@@ -746,7 +752,7 @@ void rt_euicc_ota_reset(struct rt_euicc *card)
 	if (card->ota)
 		memset(card->ota, 0, sizeof(struct rt_euicc_ota_state));
 	/* Fault cntr_volatile: the SCP80 counters are kept in RAM only. */
-	if (card->cfg.faults & RT_EUICC_FAULT_CNTR_VOLATILE)
+	if (rt_ota_fault(card, RT_EUICC_FAULT_CNTR_VOLATILE))
 		for (i = 0; i < RT_EUICC_MAX_SCP80; i++)
 			memset(card->st.scp80[i].cntr, 0, RT_SCP80_CNTR_LEN);
 }
