@@ -14,6 +14,7 @@ local scp80 = require("rt.scp80")
 local sms = require("rt.sms")
 local rcmd = require("rt.rcmd")
 local tlv = require("rt.tlv")
+local ctlv = require("rt.ctlv")
 local hex = require("rt.hex")
 local sgp02 = require("sgp02")
 local device = require("device")
@@ -279,6 +280,23 @@ local function deliver_segment(ctx, i)
   return env
 end
 
+-- TS 102 223 6.6.9: a SEND SHORT MESSAGE names the UICC (81) as source and the network
+-- (83) as destination in its device identities (82). nil, or what is wrong with the
+-- first fetched SEND SHORT MESSAGE that does not.
+local function ssm_devices_error(commands)
+  for _, c in ipairs(commands or {}) do
+    if c.type == 0x13 then
+      local v = c.raw and c.raw:sub(c.raw:byte(2) == 0x81 and 4 or 3)
+      local ok, d = pcall(ctlv.find, v or "", 0x82, { any_cr = true })
+      if not ok or d ~= "\x81\x83" then
+        return ("SEND SHORT MESSAGE %02X names the devices %s, TS 102 223 6.6.9 wants 81 (UICC) -> 83 (network)")
+            :format(c.number or 0, ok and d and hex.encode(d) or "(none)")
+      end
+    end
+  end
+  return nil
+end
+
 -- Collects and verifies the PoR after the ENVELOPE env that completed the message.
 local function finish(ctx, env)
   local r, sec, ks, spi, cntr, args = ctx.r, ctx.sec, ctx.ks, ctx.spi, ctx.cntr, ctx.args
@@ -297,6 +315,7 @@ local function finish(ctx, env)
         por = pors[1].packet
         r.por_via = "sms_submit"
         r.por_parts = pors[1].parts
+        r.por_sms_error = ssm_devices_error(f.commands)
       end
       for _, mo in ipairs(f.mo) do
         if not mo.consumed then r.mo[#r.mo + 1] = mo end
@@ -340,6 +359,8 @@ local function finish(ctx, env)
       end
       if not ok then p = why end
     end
+    -- A PoR the card did not address to the network is not one the SM-SR receives.
+    if ok and r.por_sms_error then ok, p = false, r.por_sms_error end
     if ok then
       r.por_status = p.status
       r.por_status_name = p.status_name

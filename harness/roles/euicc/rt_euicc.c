@@ -102,6 +102,7 @@ const struct rt_euicc_fault_name rt_euicc_fault_names[] = {
 	{ "stale_reasm_slot", RT_EUICC_FAULT_STALE_REASM_SLOT },
 	{ "concat_no_cpi", RT_EUICC_FAULT_CONCAT_NO_CPI },
 	{ "any_dcs_class", RT_EUICC_FAULT_ANY_DCS_CLASS },
+	{ "ssm_to_terminal", RT_EUICC_FAULT_SSM_TO_TERMINAL },
 	/* (end of the OTA area) */
 
 	/* ISD-R, basic and persistence area */

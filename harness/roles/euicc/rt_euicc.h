@@ -67,6 +67,7 @@ struct rt_euicc_scp80_init {
 #define RT_EUICC_FAULT_STALE_REASM_SLOT        (UINT64_C(1) << 27) /* reassembly slots never start afresh */
 #define RT_EUICC_FAULT_CONCAT_NO_CPI           (UINT64_C(1) << 28) /* concatenated SMS taken without the 70 IE */
 #define RT_EUICC_FAULT_ANY_DCS_CLASS           (UINT64_C(1) << 29) /* SMS-PP download with any 8-bit message class */
+#define RT_EUICC_FAULT_SSM_TO_TERMINAL         (UINT64_C(1) << 30) /* SEND SHORT MESSAGE addressed to the terminal */
 /* (end of the OTA area) */
 
 /* ISD-R, basic and persistence area (bits 32..47). */
