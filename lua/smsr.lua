@@ -14,6 +14,7 @@ local scp80 = require("rt.scp80")
 local sms = require("rt.sms")
 local rcmd = require("rt.rcmd")
 local tlv = require("rt.tlv")
+local ctlv = require("rt.ctlv")
 local hex = require("rt.hex")
 local sgp02 = require("sgp02")
 local device = require("device")
@@ -191,8 +192,21 @@ local function decode_response(r, data, fmt)
   end
 end
 
--- smsr.send_script(args) -> result; see docs/lua-api.md, smsr.
-function M.send_script(args)
+-- TS 102 225 5.2: a PoR echoes the command's counter and is secured as SPI2 asks. Two
+-- refusals are read more leniently (docs/spec-notes/50-ota-cat.md, refused packets): a
+-- card that refuses a packet before deciphering it cannot echo the counter (it sends
+-- zero), and one that holds no usable key for it cannot secure the PoR. Statuses:
+-- 05 ciphering error, 06 unidentified security error (unknown keyset or algorithm),
+-- 09 TAR unknown, 0A insufficient security level may carry a zero counter; only 06 and
+-- 09 (no key) may come unsecured. Every other status (01 CC failed, 02/03/04 counter,
+-- ...) is answered after the card deciphered the counter with keys it holds, so its
+-- PoR must verify exactly as sent.
+local ZERO_CNTR_OK = { [0x05] = true, [0x06] = true, [0x09] = true, [0x0A] = true }
+local PLAIN_OK = { [0x06] = true, [0x09] = true }
+
+-- Builds the secured packet of one script and its SMS segments: a context for deliver
+-- and finish (send_script, send_interleaved).
+local function prepare(args)
   args = args or {}
   local bend = args.bend or {}
   local kvn = args.keyset or 1
@@ -206,6 +220,12 @@ function M.send_script(args)
   local cntr
   if bend.cntr == "last" then
     cntr = M.last_counter(kvn) or int5(0)
+  elseif type(bend.cntr) == "string" and bend.cntr:match("^last%+%d+$") then
+    -- "last+N": N above the last counter sent (TS 102 225 5.1.1 counter mode 11 wants
+    -- exactly last + 1); it becomes the last one.
+    local last = M.last_counter(kvn)
+    cntr = int5((last and from5(last) or 0) + tonumber(bend.cntr:match("%d+$")))
+    case.store(cntr_key(kvn), cntr)
   elseif bend.cntr then
     cntr = bytes_of(bend.cntr, "cntr", 5)
   else
@@ -231,13 +251,15 @@ function M.send_script(args)
     pkt = pkt:sub(1, -2) .. string.char(pkt:byte(-1) ~ 0x01)
   end
   if bend.truncate then pkt = pkt:sub(1, #pkt - bend.truncate) end
-  -- TS 31.115 6.2/6.3: one SMS or concatenated ones (140-octet TP-UD).
+  -- TS 31.115 6.2/6.3: one SMS or concatenated ones (140-octet TP-UD). bend.iei: the
+  -- packet identifier announced in the first segment (70 command packet).
   local uds
   if bend.no_udh then
     uds = { pkt:sub(4) }
   else
+    local iei = bend.iei and bytes_of(bend.iei, "iei", 1):byte() or 0x70
     uds = sms.concat_split(pkt:sub(4), { order = case.option("sms.concat_ie_order"),
-                                          ref = bend.ref or (from5(cntr) & 0xFF), iei = 0x70 })
+                                          ref = bend.ref or (from5(cntr) & 0xFF), iei = iei })
   end
   local r = { cntr = cntr, tar = tar, spi = spi, kic = kic, kid = kid, script = script,
               packet = pkt, segments = #uds, segment_sws = {}, mo = {} }
@@ -246,12 +268,38 @@ function M.send_script(args)
     for i = #uds, 1, -1 do rev[#rev + 1] = uds[i] end
     uds = rev
   end
-  local env
-  for i, ud in ipairs(uds) do
-    env = device.sms_pp({ tpdu = deliver(ud, bend) })
-    r.segment_sws[i] = env.sw
+  return { args = args, bend = bend, ks = ks, sec = sec, spi = spi, cntr = cntr, uds = uds,
+           r = r }
+end
+
+-- Delivers segment i of a prepared script as SMS-PP DOWNLOAD (TS 31.111 7.1.1).
+local function deliver_segment(ctx, i)
+  local env = device.sms_pp({ tpdu = deliver(ctx.uds[i], ctx.bend) })
+  ctx.r.segment_sws[i] = env.sw
+  ctx.r.envelope_sw = env.sw
+  return env
+end
+
+-- TS 102 223 6.6.9: a SEND SHORT MESSAGE names the UICC (81) as source and the network
+-- (83) as destination in its device identities (82). nil, or what is wrong with the
+-- first fetched SEND SHORT MESSAGE that does not.
+local function ssm_devices_error(commands)
+  for _, c in ipairs(commands or {}) do
+    if c.type == 0x13 then
+      local v = c.raw and c.raw:sub(c.raw:byte(2) == 0x81 and 4 or 3)
+      local ok, d = pcall(ctlv.find, v or "", 0x82, { any_cr = true })
+      if not ok or d ~= "\x81\x83" then
+        return ("SEND SHORT MESSAGE %02X names the devices %s, TS 102 223 6.6.9 wants 81 (UICC) -> 83 (network)")
+            :format(c.number or 0, ok and d and hex.encode(d) or "(none)")
+      end
+    end
   end
-  r.envelope_sw = env.sw
+  return nil
+end
+
+-- Collects and verifies the PoR after the ENVELOPE env that completed the message.
+local function finish(ctx, env)
+  local r, sec, ks, spi, cntr, args = ctx.r, ctx.sec, ctx.ks, ctx.spi, ctx.cntr, ctx.args
   -- The PoR: in the ENVELOPE response (SMS-DELIVER-REPORT) or by SMS-SUBMIT.
   local por
   if env.sw == 0x9000 or (env.sw >> 8) == 0x91 then
@@ -267,6 +315,7 @@ function M.send_script(args)
         por = pors[1].packet
         r.por_via = "sms_submit"
         r.por_parts = pors[1].parts
+        r.por_sms_error = ssm_devices_error(f.commands)
       end
       for _, mo in ipairs(f.mo) do
         if not mo.consumed then r.mo[#r.mo + 1] = mo end
@@ -283,10 +332,9 @@ function M.send_script(args)
     vsec.packet = por
     local ok, p = pcall(scp80.verify_por, vsec)
     if not ok then
-      -- TS 102 225 5.2: a card that refuses the packet before deciphering it (TAR
-      -- unknown, security level, keys) cannot echo the counter (it echoes zero) and,
-      -- without a usable key, sends the PoR unsecured. Try those readings (only for a
-      -- refusal status) before calling the PoR forged.
+      -- The lenient readings of a refusal PoR (ZERO_CNTR_OK, PLAIN_OK above); a PoR
+      -- that verifies only under a reading its status does not allow is not authentic.
+      local why = p
       local plain_spi = spi:sub(1, 1) .. string.char(spi:byte(2) & ~0x1C)
       for _, alt in ipairs({ { spi, int5(0) }, { plain_spi, cntr }, { plain_spi, int5(0) } }) do
         local try = {}
@@ -294,13 +342,25 @@ function M.send_script(args)
         try.spi, try.cntr = alt[1], alt[2]
         local ok2, p2 = pcall(scp80.verify_por, try)
         if ok2 and p2.status ~= 0 then
+          local plain, zero = alt[1] ~= spi, alt[2] ~= cntr
+          if (plain and not PLAIN_OK[p2.status]) or (zero and not ZERO_CNTR_OK[p2.status]) then
+            why = ("the PoR for status %02X (%s) verifies only %s%s%s; TS 102 225 5.2 wants it "
+                   .. "secured as SPI2 %02X asks and echoing the counter %s"):format(
+              p2.status, p2.status_name, plain and "unsecured" or "",
+              plain and zero and " and " or "", zero and "with a zero counter" or "",
+              spi:byte(2), hex.encode(cntr))
+            break
+          end
           ok, p = ok2, p2
-          r.por_plain = alt[1] ~= spi
-          r.por_cntr_zero = alt[2] ~= cntr
+          r.por_plain = plain
+          r.por_cntr_zero = zero
           break
         end
       end
+      if not ok then p = why end
     end
+    -- A PoR the card did not address to the network is not one the SM-SR receives.
+    if ok and r.por_sms_error then ok, p = false, r.por_sms_error end
     if ok then
       r.por_status = p.status
       r.por_status_name = p.status_name
@@ -312,6 +372,114 @@ function M.send_script(args)
       r.por_error = tostring(p)
       r.por_authentic = false
     end
+  end
+  return r
+end
+
+-- smsr.send_script(args) -> result; see docs/lua-api.md, smsr.
+function M.send_script(args)
+  local ctx = prepare(args)
+  local env
+  for i = 1, #ctx.uds do env = deliver_segment(ctx, i) end
+  return finish(ctx, env)
+end
+
+-- smsr.send_interleaved{scripts = {args1, args2, ...}, order = {"1.1", "2.1", "1.2", ...}}
+-- -> {results = {r1, r2, ...}, <field>_<n> = the scalar fields of result n}
+-- Delivers the SMS segments of several scripts in the given order (message.segment;
+-- "interleaved": round robin; default: all of message 1, then 2, ...), so that concatenated messages interleave
+-- (TS 23.040 9.2.3.24.1) or are abandoned (segments left out). A message's PoR is
+-- collected right after its last segment went; a message not sent whole has
+-- complete = false and no PoR.
+function M.send_interleaved(args)
+  args = args or {}
+  local ctxs = {}
+  for i, a in ipairs(args.scripts or {}) do ctxs[i] = prepare(a) end
+  if #ctxs == 0 then error("send_interleaved: scripts must list at least one script", 0) end
+  local order = args.order
+  if order == "interleaved" then
+    -- Round robin: segment 1 of every message, then segment 2 of every message, ...
+    order = {}
+    local most = 0
+    for _, c in ipairs(ctxs) do if #c.uds > most then most = #c.uds end end
+    for s = 1, most do
+      for m, c in ipairs(ctxs) do if c.uds[s] then order[#order + 1] = m .. "." .. s end end
+    end
+  elseif not order then
+    order = {}
+    for m, c in ipairs(ctxs) do for s = 1, #c.uds do order[#order + 1] = m .. "." .. s end end
+  end
+  local sent = {}
+  for _, o in ipairs(order) do
+    local m, s = tostring(o):match("^(%d+)%.(%d+)$")
+    m, s = tonumber(m), tonumber(s)
+    local c = m and ctxs[m]
+    if not c or not c.uds[s] then
+      error(("send_interleaved: order entry '%s' names no segment"):format(tostring(o)), 0)
+    end
+    local env = deliver_segment(c, s)
+    sent[m] = sent[m] or {}
+    sent[m][s] = true
+    local n = 0
+    for _ in pairs(sent[m]) do n = n + 1 end
+    if n == #c.uds and not c.done then
+      c.done = true
+      finish(c, env)
+    end
+  end
+  local out = { results = {} }
+  for m, c in ipairs(ctxs) do
+    c.r.complete = c.done == true
+    if not c.done then c.r.por_present = false end
+    out.results[m] = c.r
+    for k, v in pairs(c.r) do
+      if type(v) ~= "table" then out[k .. "_" .. m] = v end
+    end
+  end
+  return out
+end
+
+-- The minimum security level the SUT demands (option scp80.isdr_min_spi1, an SPI1
+-- value as TS 102 226 codes the MSL) and whether SPI1 spi1 meets it, compared as TS
+-- 102 225 5.1.1 orders the fields: check b2b1 (none < RC < CC < DS), ciphering b3,
+-- counter b5b4 (none < available < higher < one higher).
+function M.min_spi1()
+  return tonumber(case.option("scp80.isdr_min_spi1"), 16)
+end
+
+function M.meets_min_security(spi1)
+  local min = M.min_spi1()
+  if (spi1 & 0x03) < (min & 0x03) then return false end
+  if (min & 0x04) ~= 0 and (spi1 & 0x04) == 0 then return false end
+  if ((spi1 >> 3) & 0x03) < ((min >> 3) & 0x03) then return false end
+  return true
+end
+
+-- smsr.security_level{spi=hex4, commands=..., tar=...} -> send_script's result, FAIL
+-- unless the card answered as its minimum security level (option scp80.isdr_min_spi1)
+-- makes it: SPI1 below the level -> an authentic PoR with status 0A (insufficient
+-- security level) and no response data (TS 102 225 Table 5.3; nothing ran); at or
+-- above it -> status 00 and the script ran. `expected` says which ("refuse"/"accept").
+function M.security_level(args)
+  args = args or {}
+  local spi = bytes_of(args.spi, "spi", 2)
+  local r = M.send_script(args)
+  local refuse = not M.meets_min_security(spi:byte(1))
+  r.expected = refuse and "refuse" or "accept"
+  local head = ("SPI1 %02X against the minimum %02X (option scp80.isdr_min_spi1)"):format(
+    spi:byte(1), M.min_spi1())
+  if not r.por_authentic then
+    case.fail(("%s: expected an authentic PoR (%s), got %s"):format(head,
+      refuse and "status 0A" or "status 00",
+      r.por_present and ("one that does not verify: " .. tostring(r.por_error)) or "none"), 0)
+  end
+  if refuse and (r.por_status ~= 0x0A or (r.raw and #r.raw > 0)) then
+    case.fail(("%s is below it: expected PoR status 0A and no response data, got status %02X%s"):format(
+      head, r.por_status, (r.raw and #r.raw > 0) and " with response data" or ""), 0)
+  end
+  if not refuse and (r.por_status ~= 0 or not r.executed or r.executed < 1) then
+    case.fail(("%s meets it: expected PoR status 00 and the script run, got status %02X"):format(
+      head, r.por_status), 0)
   end
   return r
 end

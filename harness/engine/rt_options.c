@@ -16,6 +16,12 @@ const struct rt_option_def rt_option_defs[] = {
 	  "SPI1 counter bits 11 (TS 102 225 5.1.1): process only if the counter is exactly one "
 	  "higher than the stored one (default), or treat it as 10 (any higher value). "
 	  "docs/spec-notes.md, SCP80." },
+	{ "scp80.isdr_min_spi1", { "16", "12", "06", "02", NULL },
+	  "Minimum security level (an SPI1 value, TS 102 226 MSL coding) the eUICC demands on "
+	  "the ISD-R's and ISD-Ps' TARs, below which it answers status 0A (TS 102 225 Table "
+	  "5.3): 16 cipher + CC + counter higher (default; what WHTY-SR and njiwa send), 12 "
+	  "CC + counter, 06 cipher + CC (Onomondo's MSL), 02 CC only. UNCONFIRMED: the SGP.02 "
+	  "text was not found. docs/spec-notes.md, OTA." },
 	{ "sms.concat_ie_order", { "concat_first", "cpi_first", NULL },
 	  "Order of the information elements in the first SMS of a concatenated secured "
 	  "packet (TS 31.115): concatenation IE then the CPI '70' (TS 03.48 V8.8.0 as quoted "

@@ -99,10 +99,10 @@ check "unknown algorithm exits 2" test $? -eq 2
 check "unknown algorithm named" grep -q "kic_alg must be one of: des, 3des2, 3des3, aes" "$WORK/badalg.out"
 sutkeys curve 's|    curve: P-256|    curve: P-384|'
 check "unknown curve exits 2" test $? -eq 2
-check "unknown curve named with position" grep -q "curve.yaml:34:12: keys.ecasd.curve must be one of" "$WORK/curve.out"
+check "unknown curve named with position" grep -q "curve.yaml:40:12: keys.ecasd.curve must be one of" "$WORK/curve.out"
 sutkeys certname 's|    cert: p256/ecasd.7f21|    cert: p256/no-such.7f21|'
 check "unknown certificate name exits 2" test $? -eq 2
-check "unknown certificate named with position" grep -q "certname.yaml:35:11: keys.ecasd.cert: 'p256/no-such.7f21' is neither" "$WORK/certname.out"
+check "unknown certificate named with position" grep -q "certname.yaml:41:11: keys.ecasd.cert: 'p256/no-such.7f21' is neither" "$WORK/certname.out"
 sutkeys ci 's|    ci: p256/ci|    ci: p256/nothere|'
 check "unknown CI exits 2" test $? -eq 2
 check "unknown CI named" grep -q "keys.ecasd.ci: 'p256/nothere' is no certificate of the test PKI" "$WORK/ci.out"

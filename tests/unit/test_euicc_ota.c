@@ -432,10 +432,10 @@ static void test_scp80_refusals(void **state)
 	/* 0A: below the minimum security level (CC only, no counter). */
 	t_sec(&s, "0219", tar_isdr, 0x403);
 	t_refusal(t, &s, "80CA00E000", RT_SCP80_ST_INSUFFICIENT_SECURITY, 2);
-	/* 06: a keyset the card does not have. */
+	/* 06: a keyset the card does not have (it holds 1 and the spare 2). */
 	t_sec(&s, "1619", tar_isdr, 0x404);
-	s.kic = 0x22;
-	s.kid = 0x22;
+	s.kic = 0x32;
+	s.kid = 0x32;
 	t_refusal(t, &s, "80CA00E000", RT_SCP80_ST_UNIDENTIFIED, 1);
 	/* 04: a blocked counter. */
 	memset(t->card->st.scp80[0].cntr, 0xFF, 5);

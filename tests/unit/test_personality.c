@@ -85,6 +85,7 @@ static void test_reference_is_the_default(void **state)
 	assert_int_equal(cfg.mem_total, def.mem_total);
 	assert_int_equal(cfg.n_scp80, def.n_scp80);
 	assert_memory_equal(&cfg.scp80[0], &def.scp80[0], sizeof(def.scp80[0]));
+	assert_memory_equal(&cfg.scp80[1], &def.scp80[1], sizeof(def.scp80[1]));
 	assert_int_equal(cfg.smsr_addr_len, def.smsr_addr_len);
 	assert_string_equal(cfg.curve, def.curve);
 	assert_int_equal(cfg.ecasd_sk_len, def.ecasd_sk_len);

@@ -57,6 +57,22 @@ const struct rt_euicc_scp80_init rt_euicc_default_scp80 = {
 	.key_len = 16,
 };
 
+/* A spare keyset (KVN 02, other TEST ONLY keys): OTA cases that use a keyset up (the
+ * blocked counter, TS 102 225 Table 5.3 status 04) or check that the card takes the
+ * keyset the KIc/KID name do it on this one, so keyset 1 stays usable. */
+const struct rt_euicc_scp80_init rt_euicc_spare_scp80 = {
+	.kvn = 0x02,
+	.kic_alg = RT_SCP80_ALG_AES_CBC,
+	.kid_alg = RT_SCP80_ALG_AES_CMAC,
+	.kic = { 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3A, 0x3B, 0x3C,
+		 0x3D, 0x3E, 0x3F },
+	.kid = { 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4A, 0x4B, 0x4C,
+		 0x4D, 0x4E, 0x4F },
+	.dek = { 0x50, 0x51, 0x52, 0x53, 0x54, 0x55, 0x56, 0x57, 0x58, 0x59, 0x5A, 0x5B, 0x5C,
+		 0x5D, 0x5E, 0x5F },
+	.key_len = 16,
+};
+
 const struct rt_euicc_fault_name rt_euicc_fault_names[] = {
 	{ "por_bad_cc", RT_EUICC_FAULT_POR_BAD_CC },
 	{ "no_por", RT_EUICC_FAULT_NO_POR },
@@ -72,6 +88,21 @@ const struct rt_euicc_fault_name rt_euicc_fault_names[] = {
 	{ "envelope_6d00", RT_EUICC_FAULT_ENVELOPE_6D00 },
 
 	/* OTA area */
+	{ "accept_low_security", RT_EUICC_FAULT_OTA_LOW_SECURITY },
+	{ "cntr11_as_higher", RT_EUICC_FAULT_CNTR11_AS_HIGHER },
+	{ "cntr_volatile", RT_EUICC_FAULT_CNTR_VOLATILE },
+	{ "cntr_blocked_as_low", RT_EUICC_FAULT_CNTR_BLOCKED_AS_LOW },
+	{ "plain_refusal_por", RT_EUICC_FAULT_PLAIN_REFUSAL_POR },
+	{ "refusal_cntr_zero", RT_EUICC_FAULT_REFUSAL_CNTR_ZERO },
+	{ "first_keyset", RT_EUICC_FAULT_FIRST_KEYSET },
+	{ "script_no_stop", RT_EUICC_FAULT_SCRIPT_NO_STOP },
+	{ "skip_unknown_item", RT_EUICC_FAULT_SKIP_UNKNOWN_ITEM },
+	{ "no_eoc_check", RT_EUICC_FAULT_NO_EOC_CHECK },
+	{ "one_reasm_slot", RT_EUICC_FAULT_ONE_REASM_SLOT },
+	{ "stale_reasm_slot", RT_EUICC_FAULT_STALE_REASM_SLOT },
+	{ "concat_no_cpi", RT_EUICC_FAULT_CONCAT_NO_CPI },
+	{ "any_dcs_class", RT_EUICC_FAULT_ANY_DCS_CLASS },
+	{ "ssm_to_terminal", RT_EUICC_FAULT_SSM_TO_TERMINAL },
 	/* (end of the OTA area) */
 
 	/* ISD-R, basic and persistence area */
@@ -106,7 +137,8 @@ void rt_euicc_config_default(struct rt_euicc_config *cfg)
 	cfg->t0_get_response = 0;
 	cfg->mem_total = 256u << 10;
 	cfg->scp80[0] = rt_euicc_default_scp80;
-	cfg->n_scp80 = 1;
+	cfg->scp80[1] = rt_euicc_spare_scp80;
+	cfg->n_scp80 = 2;
 	cfg->notif_retries = 3;
 	cfg->emergency_dgi = RT_EUICC_EMERGENCY_DGI_DEFAULT;
 	snprintf(cfg->curve, sizeof(cfg->curve), "prime256v1");

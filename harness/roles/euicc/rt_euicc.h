@@ -53,6 +53,21 @@ struct rt_euicc_scp80_init {
 #define RT_EUICC_FAULT_ENVELOPE_6D00           (UINT64_C(1) << 11) /* every ENVELOPE answers 6D00 (no OTA at all) */
 
 /* OTA area: SCP80 receiver, remote command scripts, concatenation (bits 16..31). */
+#define RT_EUICC_FAULT_OTA_LOW_SECURITY        (UINT64_C(1) << 16) /* accept packets below the ISD-R minimum security level */
+#define RT_EUICC_FAULT_CNTR11_AS_HIGHER        (UINT64_C(1) << 17) /* SCP80 counter mode 11 accepts any higher counter */
+#define RT_EUICC_FAULT_CNTR_VOLATILE           (UINT64_C(1) << 18) /* SCP80 counters lost at every reset */
+#define RT_EUICC_FAULT_CNTR_BLOCKED_AS_LOW     (UINT64_C(1) << 19) /* blocked counter answered 02 (CNTR low), not 04 */
+#define RT_EUICC_FAULT_PLAIN_REFUSAL_POR       (UINT64_C(1) << 20) /* refusal PoRs sent unsecured */
+#define RT_EUICC_FAULT_REFUSAL_CNTR_ZERO       (UINT64_C(1) << 21) /* refusal PoRs echo a zero counter */
+#define RT_EUICC_FAULT_FIRST_KEYSET            (UINT64_C(1) << 22) /* first SCP80 keyset for every KIc/KID */
+#define RT_EUICC_FAULT_SCRIPT_NO_STOP          (UINT64_C(1) << 23) /* scripts go on after an error status */
+#define RT_EUICC_FAULT_SKIP_UNKNOWN_ITEM       (UINT64_C(1) << 24) /* unknown script items skipped, no bad format */
+#define RT_EUICC_FAULT_NO_EOC_CHECK            (UINT64_C(1) << 25) /* an AE script without 00 00 is no bad format */
+#define RT_EUICC_FAULT_ONE_REASM_SLOT          (UINT64_C(1) << 26) /* one concatenated message at a time */
+#define RT_EUICC_FAULT_STALE_REASM_SLOT        (UINT64_C(1) << 27) /* reassembly slots never start afresh */
+#define RT_EUICC_FAULT_CONCAT_NO_CPI           (UINT64_C(1) << 28) /* concatenated SMS taken without the 70 IE */
+#define RT_EUICC_FAULT_ANY_DCS_CLASS           (UINT64_C(1) << 29) /* SMS-PP download with any 8-bit message class */
+#define RT_EUICC_FAULT_SSM_TO_TERMINAL         (UINT64_C(1) << 30) /* SEND SHORT MESSAGE addressed to the terminal */
 /* (end of the OTA area) */
 
 /* ISD-R, basic and persistence area (bits 32..47). */
@@ -144,6 +159,8 @@ extern const uint8_t rt_euicc_default_atr[];
 extern const size_t rt_euicc_default_atr_len;
 /* The default ISD-R SCP80 keyset: TEST ONLY keys, also in sut/reference*.yaml. */
 extern const struct rt_euicc_scp80_init rt_euicc_default_scp80;
+/* The spare keyset (KVN 02, TEST ONLY keys) for OTA cases that use a keyset up. */
+extern const struct rt_euicc_scp80_init rt_euicc_spare_scp80;
 /* TEST ONLY: the MasterDelete token key used when cfg.token_key_len is 0 (16 bytes 70..7F,
  * also in lua/es5.lua). */
 extern const uint8_t rt_euicc_default_token_key[16];
@@ -152,8 +169,8 @@ extern const uint8_t rt_euicc_default_token_key[16];
 extern const char rt_euicc_default_eid[];
 
 /* Fills cfg with the defaults: rt_euicc_default_eid, rt_euicc_default_atr, no T=0 mode,
- * 256 KiB of profile memory, one AES-128 SCP80 keyset (KVN 01) with the published test
- * keys of rt_euicc_default_scp80, no ECASD keys, no state file, 3 notification retries,
+ * 256 KiB of profile memory, two AES-128 SCP80 keysets with TEST ONLY keys
+ * (rt_euicc_default_scp80 KVN 01, rt_euicc_spare_scp80 KVN 02), no ECASD keys, no state file, 3 notification retries,
  * emergency DGI RT_EUICC_EMERGENCY_DGI_DEFAULT. */
 void rt_euicc_config_default(struct rt_euicc_config *cfg);
 

@@ -32,6 +32,9 @@ int rt_euicc_cat_send_sms_cmd(struct rt_euicc *card, const uint8_t *tpdu, size_t
 	size_t h = 0;
 	int rc;
 
+	/* Fault ssm_to_terminal: the destination is the terminal (82), not the network. */
+	if (card->cfg.faults & RT_EUICC_FAULT_SSM_TO_TERMINAL)
+		devs[1] = 0x82;
 	/* TS 102 223 8.6: command number 01..FE, chosen by the UICC. */
 	details[0] = rt_euicc_ota_cmd_nr(card);
 	details[1] = RT_CAT_SEND_SMS;

@@ -53,6 +53,12 @@ struct rt_euicc_ota_state {
 	uint8_t cmd_nr;
 };
 
+/* 1 when the fault knob (RT_EUICC_FAULT_*, the OTA area's bits) is set on this card. */
+static int rt_ota_fault(const struct rt_euicc *card, uint64_t fault)
+{
+	return (card->cfg.faults & fault) != 0;
+}
+
 static struct rt_euicc_ota_state *rt_ota_state(struct rt_euicc *card)
 {
 	if (!card->ota)
@@ -114,6 +120,9 @@ static int rt_ota_lookup_fn(void *vctx, const uint8_t tar[RT_SCP80_TAR_LEN], uin
 	memset(ks, 0, sizeof(*ks));
 	i = rt_ota_keyset(st, kic_ks);
 	j = rt_ota_keyset(st, kid_ks);
+	/* Fault first_keyset: the keyset the KIc/KID name is not looked at. */
+	if (rt_ota_fault(c->card, RT_EUICC_FAULT_FIRST_KEYSET) && st->scp80[0].kvn)
+		i = j = 0;
 	if (i >= 0 && st->scp80[i].kic_len <= sizeof(ks->kic.key)) {
 		ks->kic.alg = st->scp80[i].kic_alg;
 		memcpy(ks->kic.key, st->scp80[i].kic, st->scp80[i].kic_len);
@@ -135,6 +144,9 @@ static int rt_ota_lookup_fn(void *vctx, const uint8_t tar[RT_SCP80_TAR_LEN], uin
 	 * counter that must be higher than the stored one. */
 	ks->min_spi[0] = RT_EUICC_OTA_MIN_SPI1;
 	ks->min_spi[1] = 0x00;
+	/* Fault accept_low_security: no minimum security level at all. */
+	if (rt_ota_fault(c->card, RT_EUICC_FAULT_OTA_LOW_SECURITY))
+		ks->min_spi[0] = 0x00;
 	return 0;
 }
 
@@ -245,7 +257,8 @@ static int rt_ota_run_expanded(struct rt_euicc *card, const struct rt_euicc_app 
 			rc = rt_tlv_put(&items, RT_RCMD_TAG_RAPDU, rapdu, r->len + 2, NULL);
 			if (rc)
 				goto out;
-			if (!rt_ota_sw_ok(sw)) {
+			/* Fault script_no_stop: the script goes on after an error. */
+			if (!rt_ota_sw_ok(sw) && !rt_ota_fault(card, RT_EUICC_FAULT_SCRIPT_NO_STOP)) {
 				stopped = 1;
 				break;
 			}
@@ -263,7 +276,8 @@ static int rt_ota_run_expanded(struct rt_euicc *card, const struct rt_euicc_app 
 			   tag == RT_RCMD_TAG_CHAINING) {
 			/* Immediate action, error action, script chaining: not offered by this
 			 * card; the items are skipped (docs/spec-notes/50-ota-cat.md). */
-		} else {
+		} else if (!rt_ota_fault(card, RT_EUICC_FAULT_SKIP_UNKNOWN_ITEM)) {
+			/* (fault skip_unknown_item: the item is skipped instead) */
 			bf = RT_OTA_BF_UNKNOWN_TAG;
 			break;
 		}
@@ -273,6 +287,10 @@ static int rt_ota_run_expanded(struct rt_euicc *card, const struct rt_euicc_app 
 	/* An AE script must end with 00 00 (X.690 8.1.3.6). */
 	if (indefinite && !ended && !bf && !stopped)
 		bf = RT_OTA_BF_NO_LENGTH;
+	/* Fault no_eoc_check: a missing end-of-contents goes unnoticed. */
+	if (indefinite && !ended && bf == RT_OTA_BF_NO_LENGTH &&
+	    rt_ota_fault(card, RT_EUICC_FAULT_NO_EOC_CHECK))
+		bf = 0;
 respond:
 	/* TS 102 226 5.2.2: number of executed C-APDUs first, then the R-APDUs, then bad
 	 * format when the script could not be read to its end. */
@@ -317,7 +335,7 @@ static int rt_ota_run_compact(struct rt_euicc *card, const struct rt_euicc_app *
 	for (i = 0; i < cnt; i++) {
 		sw = rt_euicc_exec(card, app, isdp, items[i].value, items[i].len, r);
 		executed++;
-		if (!rt_ota_sw_ok(sw)) {
+		if (!rt_ota_sw_ok(sw) && !rt_ota_fault(card, RT_EUICC_FAULT_SCRIPT_NO_STOP)) {
 			r->len = 0;
 			break;
 		}
@@ -371,7 +389,8 @@ static int rt_ota_concat(struct rt_euicc *card, const uint8_t *ud, size_t ud_len
 	for (i = 0; i < RT_EUICC_OTA_REASM_SLOTS; i++)
 		if (s->slot[i].used && s->slot[i].ref == ci->ref && s->slot[i].ref16 == ci->ref16)
 			slot = &s->slot[i];
-	if (slot && slot->total != ci->total) {
+	/* (fault stale_reasm_slot: the old set is kept and the new segment joins it) */
+	if (slot && slot->total != ci->total && !rt_ota_fault(card, RT_EUICC_FAULT_STALE_REASM_SLOT)) {
 		memset(slot, 0, sizeof(*slot)); /* a new message reuses the reference */
 		slot = NULL;
 	}
@@ -386,6 +405,9 @@ static int rt_ota_concat(struct rt_euicc *card, const uint8_t *ud, size_t ud_len
 			if (s->slot[i].age < slot->age)
 				slot = &s->slot[i];
 		}
+		/* Fault one_reasm_slot: one message at a time, a new one evicts it. */
+		if (rt_ota_fault(card, RT_EUICC_FAULT_ONE_REASM_SLOT))
+			slot = &s->slot[0];
 		memset(slot, 0, sizeof(*slot));
 		slot->used = 1;
 		slot->ref = ci->ref;
@@ -405,8 +427,11 @@ static int rt_ota_concat(struct rt_euicc *card, const uint8_t *ud, size_t ud_len
 	rc = rt_buf_append(pkt, "\x02\x70\x00", 3);
 	if (!rc)
 		rc = rt_sms_reassemble(uds, slot->len, n, RT_EUICC_OTA_REASM_PARTS, pkt, &info, &err);
-	if (!rc && info.packet_iei != RT_SMS_IEI_CPI)
+	if (!rc && info.packet_iei != RT_SMS_IEI_CPI && !rt_ota_fault(card, RT_EUICC_FAULT_CONCAT_NO_CPI))
 		rc = rt_err_set(&err, RT_EPROTO, "segment 1 has no command packet identifier");
+	/* Fault stale_reasm_slot: the completed set stays in its slot. */
+	if (rt_ota_fault(card, RT_EUICC_FAULT_STALE_REASM_SLOT))
+		return rc ? rc : 1;
 	if (rc)
 		rt_log(RT_LOG_DEBUG, "euicc: concatenated SMS dropped: %s", err.msg);
 	memset(slot, 0, sizeof(*slot));
@@ -417,13 +442,30 @@ static int rt_ota_concat(struct rt_euicc *card, const uint8_t *ud, size_t ud_len
 
 /* TS 23.038 4: class 2 (SIM/UICC specific) 8-bit data, either in the 1111 group or in
  * the general group with the class bits in use (F6 / 16 as OTA senders write it). */
-static int rt_ota_dcs_ok(uint8_t dcs)
+static int rt_ota_dcs_ok(uint8_t dcs, int any_class)
 {
 	if ((dcs & 0xF0) == 0xF0)
-		return (dcs & 0x04) && (dcs & 0x03) == 0x02;
+		return (dcs & 0x04) && (any_class || (dcs & 0x03) == 0x02);
 	if ((dcs & 0xC0) == 0x00)
 		return (dcs & 0x10) && ((dcs >> 2) & 0x03) == 0x01 && (dcs & 0x03) == 0x02;
 	return 0;
+}
+
+static const struct rt_scp80_opts rt_ota_cntr11_higher = { 8, RT_SCP80_CNTR11_HIGHER, 0 };
+
+/* The fault knobs that bend a refusal's PoR (each breaks one rule of TS 102 225 5.2 /
+ * Table 5.3): the blocked counter reported as low, the PoR unsecured, the counter not
+ * echoed. */
+static void rt_ota_refusal_faults(struct rt_euicc *card, struct rt_scp80_rx *rx)
+{
+	uint64_t f = card->cfg.faults;
+
+	if ((f & RT_EUICC_FAULT_CNTR_BLOCKED_AS_LOW) && rx->status == RT_SCP80_ST_CNTR_BLOCKED)
+		rx->status = RT_SCP80_ST_CNTR_LOW;
+	if (f & RT_EUICC_FAULT_PLAIN_REFUSAL_POR)
+		rx->por.spi[1] = (uint8_t)(rx->por.spi[1] & ~0x1Cu);
+	if (f & RT_EUICC_FAULT_REFUSAL_CNTR_ZERO)
+		memset(rx->por.cntr, 0, RT_SCP80_CNTR_LEN);
 }
 
 /* Unwraps one command packet, runs its script, answers with a PoR as SPI2 asks. */
@@ -441,7 +483,10 @@ static uint16_t rt_ota_packet(struct rt_euicc *card, const uint8_t *pkt, size_t 
 	rt_buf_init(&data, RT_SCP80_MAX_PACKET);
 	rt_buf_init(&rdata, RT_OTA_RESPONSE_MAX);
 	rt_buf_init(&por, RT_OTA_RESPONSE_MAX + 64);
-	rc = rt_scp80_cmd_unwrap(RT_SCP80_SMS, pkt, plen, &lk, NULL, &rx, &data, &err);
+	/* Fault cntr11_as_higher: counter mode 11 read as 10 (any higher counter). */
+	rc = rt_scp80_cmd_unwrap(RT_SCP80_SMS, pkt, plen, &lk,
+				 rt_ota_fault(card, RT_EUICC_FAULT_CNTR11_AS_HIGHER) ? &rt_ota_cntr11_higher : NULL,
+				 &rx, &data, &err);
 	if (!rx.parsed) {
 		/* TS 102 225 5.1: without a readable header there is no TAR to answer; the
 		 * packet is discarded and the SMS itself was delivered. */
@@ -450,6 +495,8 @@ static uint16_t rt_ota_packet(struct rt_euicc *card, const uint8_t *pkt, size_t 
 	}
 	if (rc)
 		rt_log(RT_LOG_DEBUG, "euicc: OTA packet refused (status %02X): %s", rx.status, err.msg);
+	if (rc)
+		rt_ota_refusal_faults(card, &rx);
 	if (rc == 0) {
 		/* TS 102 225 5.1.1: the new counter is stored before the commands run, and
 		 * made durable before the card answers. */
@@ -530,7 +577,8 @@ uint16_t rt_euicc_ota_sms_pp(struct rt_euicc *card, const uint8_t *envelope_valu
 		goto out;
 	/* TS 31.111 7.1.1 / TS 23.040 9.2.3.9: data download to the UICC is TP-PID 7F
 	 * (facts §1.8) with a class 2 8-bit TP-DCS. */
-	if (t->pid != 0x7F || !rt_ota_dcs_ok(t->dcs)) {
+	/* (fault any_dcs_class: the message class is not looked at) */
+	if (t->pid != 0x7F || !rt_ota_dcs_ok(t->dcs, rt_ota_fault(card, RT_EUICC_FAULT_ANY_DCS_CLASS))) {
 		rt_err_set(&err, RT_EPROTO, "TP-PID %02X / TP-DCS %02X is no SIM data download",
 			   t->pid, t->dcs);
 		goto out;
@@ -699,6 +747,12 @@ uint8_t rt_euicc_ota_cmd_nr(struct rt_euicc *card)
 /* Drops partial concatenated messages (volatile, lost at reset). */
 void rt_euicc_ota_reset(struct rt_euicc *card)
 {
+	size_t i;
+
 	if (card->ota)
 		memset(card->ota, 0, sizeof(struct rt_euicc_ota_state));
+	/* Fault cntr_volatile: the SCP80 counters are kept in RAM only. */
+	if (rt_ota_fault(card, RT_EUICC_FAULT_CNTR_VOLATILE))
+		for (i = 0; i < RT_EUICC_MAX_SCP80; i++)
+			memset(card->st.scp80[i].cntr, 0, RT_SCP80_CNTR_LEN);
 }
