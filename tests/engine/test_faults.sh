@@ -89,17 +89,12 @@ verdict() { sed -n "s/^\(PASS\|FAIL\|ERROR\|SKIP\) *$2 .*/\1/p" "$1" | head -n 1
 kexpr() { local e="" id; for id in "$@"; do e="${e:+$e or }$id"; done; echo "$e"; }
 
 rows=0
-all_ids=()
-while read -r fault ids; do
-  case $fault in '' | '#'*) continue ;; esac
-  # shellcheck disable=SC2206
-  all_ids+=(${ids//|/})
-done <<<"$FAULT_TABLE"
 
 # One run without faults: every listed case must pass there.
 sut "$WORK/clean.yaml"
+# (The whole suite, not a -k of every listed id: that list outgrew -k's 256 nodes.)
 "$RSPTEST" run --sut "$WORK/clean.yaml" --report-dir "$WORK/rep-clean" \
-  -k "$(kexpr "${all_ids[@]}")" "$SUITE" >"$WORK/clean.out" 2>&1
+  "$SUITE" >"$WORK/clean.out" 2>&1
 while read -r fault row; do
   case $fault in '' | '#'*) continue ;; esac
   rows=$((rows + 1))
