@@ -4,7 +4,7 @@
 # ERROR naming the cause, the run goes on, the next case finds the card again once it
 # is back, and the report is written. A card gone for good is said once and costs one
 # wait_card_ms (not two per case); a card never there makes the run exit 2 after one
-# wait. Waits are on events (the console line, process exit, pcscd's reader state
+# wait. Waits are on events (the case's live evidence line, process exit, pcscd's reader state
 # through `rt_pcsc_probe wait`), never fixed delays.
 . "$(dirname "$0")/lib.sh"
 : "${RT_BUILDDIR:?RT_BUILDDIR not set}"
@@ -16,13 +16,20 @@ PROBE="$RT_BUILDDIR/tests/rt_pcsc_probe"
 start_card() { "$RSPTEST" card serve --vpcd "${RT_VPCD:-127.0.0.1:35963}" >/dev/null 2>&1 & card=$!; }
 start_card
 check "card inserted" "$PROBE" --wait-ms 20000 wait present
-"$RSPTEST" run --sut reference-vpcd --report-dir "$WORK/rep" "$HERE/cases/pulled" >"$WORK/out" 2>&1 &
+# wait_in_flight OUT — until PULL-002 says (through -v's live evidence) that it runs
+# its waiting step, its card open and reset done: pulling the card at "PASS PULL-001"
+# raced PULL-002's open under load (it then found no card instead of losing one).
+wait_in_flight() {
+  for _ in $(seq 1 3000); do
+    grep -q 'PULL-002 waiting' "$1" && return 0
+    kill -0 "$run" 2>/dev/null || return 1
+    sleep 0.02
+  done
+  return 1
+}
+"$RSPTEST" run -v --sut reference-vpcd --report-dir "$WORK/rep" "$HERE/cases/pulled" >"$WORK/out" 2>&1 &
 run=$!
-for _ in $(seq 1 1000); do
-  grep -q '^PASS  PULL-001' "$WORK/out" && break
-  kill -0 "$run" 2>/dev/null || break
-  sleep 0.02
-done
+check "PULL-002 runs its waiting step" wait_in_flight "$WORK/out"
 kill -TERM "$card"; wait "$card" 2>/dev/null
 check "pulled card: pcscd reports the reader empty" "$PROBE" --wait-ms 20000 wait absent
 start_card
@@ -45,9 +52,9 @@ lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && a < b) }'; }
 start_card
 # the card killed above may take pcscd a moment to forget: wait until the new one shows
 "$RT_BUILDDIR/tests/rt_pcsc_probe" --wait-ms 15000 atr >/dev/null 2>&1
-"$RSPTEST" run --sut reference-vpcd --report-dir "$WORK/rep2" "$HERE/cases/pulled" >"$WORK/out2" 2>&1 &
+"$RSPTEST" run -v --sut reference-vpcd --report-dir "$WORK/rep2" "$HERE/cases/pulled" >"$WORK/out2" 2>&1 &
 run=$!
-for _ in $(seq 1 100); do grep -q '^PASS  PULL-001' "$WORK/out2" && break; sleep 0.05; done
+check "gone: PULL-002 runs its waiting step" wait_in_flight "$WORK/out2"
 kill -TERM "$card"; wait "$card" 2>/dev/null
 wait "$run"
 status=$?
