@@ -79,6 +79,11 @@ const struct rt_option_def rt_option_defs[] = {
 	  "Content of DGI 3A07 in UpdateSMSRAddressingParameters (UNCONFIRMED): A3 { 81 "
 	  "address } as WHTY-SR sends it, or A0 { 06 address } like the ES8 connectivity "
 	  "parameters. The reference card accepts both. docs/spec-notes.md, ES5." },
+	{ "es5.notif_seq_order", { "increasing", "unique", NULL },
+	  "How a card numbers its notifications (4E, 2 bytes; SGP.02 3.15): increasing = each "
+	  "new one follows the last (modulo 2^16; SGP.22 LPA code finds the newest by the "
+	  "highest number), unique = only never the number of a notification seen before. "
+	  "UNCONFIRMED for SGP.02. docs/spec-notes.md, ES5." },
 	{ NULL, { NULL }, NULL },
 };
 
