@@ -46,6 +46,7 @@ power_cycle_declares_again EUICC-ES5-PERSIST-003 | EUICC-ES5-PERSIST-002
 le_ignored            EUICC-BASIC-LE-001 | EUICC-BASIC-EID-001
 get_data_lc_accepted  EUICC-BASIC-GETDATA-002 | EUICC-BASIC-EID-001
 select_any_p1         EUICC-BASIC-SELECT-P1-001 | EUICC-BASIC-SELECT-ISDR-001
+power_cycle_keeps_partial_sms EUICC-ES5-PERSIST-005 | EUICC-OTA-CONCAT-001
 # (end of the ISD-R area)
 
 # ES8 area

@@ -89,6 +89,7 @@ const struct rt_euicc_fault_name rt_euicc_fault_names[] = {
 	{ "le_ignored", RT_EUICC_FAULT_LE_IGNORED },
 	{ "get_data_lc_accepted", RT_EUICC_FAULT_GET_DATA_LC_ACCEPTED },
 	{ "select_any_p1", RT_EUICC_FAULT_SELECT_ANY_P1 },
+	{ "power_cycle_keeps_partial_sms", RT_EUICC_FAULT_POWER_KEEPS_PARTIAL_SMS },
 	/* (end of the ISD-R area) */
 
 	/* ES8 area */
@@ -312,6 +313,20 @@ static void rt_euicc_clear_volatile(struct rt_euicc *card)
 	rt_euicc_cat_reset(card);
 }
 
+/* rt_euicc_clear_volatile, except that the fault power_cycle_keeps_partial_sms keeps the
+ * concatenated-SMS reassembly buffer across the reset. */
+static void rt_euicc_drop_volatile(struct rt_euicc *card)
+{
+	void *ota = NULL;
+
+	if (card->cfg.faults & RT_EUICC_FAULT_POWER_KEEPS_PARTIAL_SMS) {
+		ota = card->ota;
+		card->ota = NULL;
+	}
+	rt_euicc_clear_volatile(card);
+	if (ota)
+		card->ota = ota;
+}
 
 static int rt_euicc_reset(void *vcard, uint8_t *atr, size_t *atr_len)
 {
@@ -319,7 +334,7 @@ static int rt_euicc_reset(void *vcard, uint8_t *atr, size_t *atr_len)
 
 	if (*atr_len < card->cfg.atr_len)
 		return RT_ENOMEM;
-	rt_euicc_clear_volatile(card);
+	rt_euicc_drop_volatile(card);
 	card->powered = 1;
 	memcpy(atr, card->cfg.atr, card->cfg.atr_len);
 	*atr_len = card->cfg.atr_len;
@@ -360,7 +375,7 @@ static void rt_euicc_power_off(void *vcard)
 {
 	struct rt_euicc *card = vcard;
 
-	rt_euicc_clear_volatile(card);
+	rt_euicc_drop_volatile(card);
 	rt_euicc_reload(card);
 	rt_euicc_power_faults(card);
 	card->powered = 0;
