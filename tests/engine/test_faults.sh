@@ -47,6 +47,7 @@ le_ignored            EUICC-BASIC-LE-001 | EUICC-BASIC-EID-001
 get_data_lc_accepted  EUICC-BASIC-GETDATA-002 | EUICC-BASIC-EID-001
 select_any_p1         EUICC-BASIC-SELECT-P1-001 | EUICC-BASIC-SELECT-ISDR-001
 power_cycle_keeps_partial_sms EUICC-ES5-PERSIST-005 | EUICC-OTA-CONCAT-001
+store_data_p1_unchecked EUICC-ES5-STORE-001 | EUICC-ES5-ENABLE-001
 # (end of the ISD-R area)
 
 # ES8 area

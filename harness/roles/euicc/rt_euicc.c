@@ -90,6 +90,7 @@ const struct rt_euicc_fault_name rt_euicc_fault_names[] = {
 	{ "get_data_lc_accepted", RT_EUICC_FAULT_GET_DATA_LC_ACCEPTED },
 	{ "select_any_p1", RT_EUICC_FAULT_SELECT_ANY_P1 },
 	{ "power_cycle_keeps_partial_sms", RT_EUICC_FAULT_POWER_KEEPS_PARTIAL_SMS },
+	{ "store_data_p1_unchecked", RT_EUICC_FAULT_STORE_P1_UNCHECKED },
 	/* (end of the ISD-R area) */
 
 	/* ES8 area */

@@ -71,6 +71,7 @@ struct rt_euicc_scp80_init {
 #define RT_EUICC_FAULT_GET_DATA_LC_ACCEPTED    (UINT64_C(1) << 44) /* ECASD GET DATA with command data answered */
 #define RT_EUICC_FAULT_SELECT_ANY_P1           (UINT64_C(1) << 45) /* SELECT by AID whatever P1 says */
 #define RT_EUICC_FAULT_POWER_KEEPS_PARTIAL_SMS (UINT64_C(1) << 46) /* half-received SMS outlive a power cycle */
+#define RT_EUICC_FAULT_STORE_P1_UNCHECKED      (UINT64_C(1) << 47) /* ISD-R STORE DATA ignores P1 b7..b4 */
 /* (end of the ISD-R area) */
 
 /* ES8 area (bits 48..63). */

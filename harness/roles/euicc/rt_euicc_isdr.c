@@ -553,10 +553,16 @@ static uint16_t rt_isdr_store_data(struct rt_euicc *card, struct rt_euicc_channe
 				   const struct rt_euicc_cmd *cmd, struct rt_euicc_resp *resp)
 {
 	const struct rt_capdu *a = cmd->apdu;
+	struct rt_capdu any_p1;
 	struct rt_dgi d;
 
 	if (!rt_euicc_from_ota(ch))
 		return RT_SW_SECURITY_NOT_SATISFIED;
+	if (card->cfg.faults & RT_EUICC_FAULT_STORE_P1_UNCHECKED) {
+		any_p1 = *a; /* fault store_data_p1_unchecked: only b8 and b1 are read */
+		any_p1.p1 = (uint8_t)(0x08 | (a->p1 & 0x81));
+		a = &any_p1;
+	}
 	/* GP CS 11.11.2.1 (facts §5.2): ES5 sends one block (b8 set), DGI structure (b5b4 =
 	 * 01), no encryption (b7b6 = 00), block number 00. */
 	if ((a->p1 & 0x80) == 0 || (a->p1 & 0x60) != 0 || (a->p1 & 0x18) != 0x08 || a->p2 != 0)
