@@ -84,6 +84,10 @@ const struct rt_option_def rt_option_defs[] = {
 	  "new one follows the last (modulo 2^16; SGP.22 LPA code finds the newest by the "
 	  "highest number), unique = only never the number of a notification seen before. "
 	  "UNCONFIRMED for SGP.02. docs/spec-notes.md, ES5." },
+	{ "es5.audit_none_found", { "6A88", "empty", NULL },
+	  "What GET DATA BF30 answers when none of the listed tags is held (SGP.02 4.1.1.5): "
+	  "6A88 referenced data not found (GP CS 11.3.3, the reference card), or empty = 9000 "
+	  "without data. UNCONFIRMED. docs/spec-notes.md, ES5." },
 	{ NULL, { NULL }, NULL },
 };
 
