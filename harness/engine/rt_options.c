@@ -111,6 +111,15 @@ const struct rt_option_def rt_option_defs[] = {
 	  "MessageID: required as the v3 WSDLs mark it, or optional (the public ZTE trace's "
 	  "ES3 callback has none; its MessageID carries the TransactionId instead). "
 	  "docs/spec-notes.md, SOAP." },
+	{ "es5.notif_seq_order", { "increasing", "unique", NULL },
+	  "How a card numbers its notifications (4E, 2 bytes; SGP.02 3.15): increasing = each "
+	  "new one follows the last (modulo 2^16; SGP.22 LPA code finds the newest by the "
+	  "highest number), unique = only never the number of a notification seen before. "
+	  "UNCONFIRMED for SGP.02. docs/spec-notes.md, ES5." },
+	{ "es5.audit_none_found", { "6A88", "empty", NULL },
+	  "What GET DATA BF30 answers when none of the listed tags is held (SGP.02 4.1.1.5): "
+	  "6A88 referenced data not found (GP CS 11.3.3, the reference card), or empty = 9000 "
+	  "without data. UNCONFIRMED. docs/spec-notes.md, ES5." },
 	{ NULL, { NULL }, NULL },
 };
 

@@ -2,9 +2,11 @@
 /* rt_run — the case runner; see rt_run.h. */
 #include "engine/rt_run.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -344,6 +346,7 @@ static int rt_run_open_card(struct rt_run *run, const struct rt_card_bound *boun
 	run->card_error[0] = '\0';
 	if (sc->transport == RT_SUT_CARD_LOOP) {
 		struct rt_euicc_config cfg;
+		char spath[4096];
 
 		if (sc->euicc) {
 			/* defaults + personality + eid/t0/faults/state (engine/rt_sut.c) */
@@ -354,7 +357,29 @@ static int rt_run_open_card(struct rt_run *run, const struct rt_card_bound *boun
 				snprintf(cfg.eid, sizeof(cfg.eid), "%s", sc->eid);
 			cfg.t0_get_response = sc->t0_get_response ? RT_EUICC_T0_CHUNK_MAX : 0;
 		}
-		rc = rt_cardlink_open_reference(&cfg, &run->link, &err);
+		rc = 0;
+		if (sc->state_in_run_dir) {
+			/* docs/sut-config.md: the state file lives in this run's report folder
+			 * and the first open of the run starts it as manufactured. */
+			if (!run->opts.report_dir ||
+			    snprintf(spath, sizeof(spath), "%s/%s", run->opts.report_dir,
+				     sc->state) >= (int)sizeof(spath)) {
+				rc = rt_err_set(&err, RT_EINVAL, "state_in_run_dir: %s",
+						run->opts.report_dir ? "path too long"
+								     : "this run has no report folder");
+			} else {
+				if (!run->state_fresh) {
+					if (rt_fs_mkparents(spath) != 0 ||
+					    (unlink(spath) != 0 && errno != ENOENT))
+						rc = rt_err_set(&err, RT_EIO, "%s: %s", spath,
+								strerror(errno));
+					run->state_fresh = 1;
+				}
+				cfg.state_path = spath;
+			}
+		}
+		if (!rc)
+			rc = rt_cardlink_open_reference(&cfg, &run->link, &err);
 		OPENSSL_cleanse(&cfg, sizeof(cfg)); /* the card keeps its own copy */
 		if (!rc)
 			snprintf(run->link->card->name, sizeof(run->link->card->name),

@@ -84,6 +84,7 @@ struct rt_run {
 	char card_gone[1024];
 	char card_gone_case[128];
 	int card_never; /* the card was not there when the run began (cmd_run exits 2) */
+	int state_fresh; /* state_in_run_dir: this run's state file was started anew */
 	struct rt_kv store; /* run-scoped store shared by the cases (rt.case.store) */
 	unsigned npass, nfail, nerror, nskip;
 	size_t nselected, ndone; /* for the [n/N] progress counter */

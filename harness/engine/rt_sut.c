@@ -21,7 +21,7 @@ static const char *const rt_sut_keys[] = {
 };
 static const char *const rt_sut_card_keys[] = {
 	"transport", "reader", "reader_index", "reset", "wait_card_ms", "eid",
-	"t0_get_response", "personality", "state", "faults", NULL,
+	"t0_get_response", "personality", "state", "state_in_run_dir", "faults", NULL,
 };
 
 struct rt_sut_enum {
@@ -202,8 +202,16 @@ static int rt_sut_card_load(const struct rt_ynode *m, const char *sut_file, stru
 	    (rc = rt_sut_int(m, "wait_card_ms", 0, 600000, &card->wait_card_ms, err)) ||
 	    (rc = rt_sut_bool(m, "t0_get_response", &t0, err)) ||
 	    (rc = rt_sut_string(m, "personality", 0, &name, err)) ||
-	    (rc = rt_sut_string(m, "state", 0, &card->state, err)))
+	    (rc = rt_sut_string(m, "state", 0, &card->state, err)) ||
+	    (rc = rt_sut_bool(m, "state_in_run_dir", &card->state_in_run_dir, err)))
 		goto out;
+	if (card->state_in_run_dir && (!card->state || strchr(card->state, '/') ||
+				       card->state[0] == '.')) {
+		rc = rt_sut_err(err, rt_ynode_get(m, "state_in_run_dir"),
+				"'state_in_run_dir' needs 'state' to be a file name (no '/', not "
+				"starting with '.')");
+		goto out;
+	}
 	card->transport = (enum rt_sut_transport)t;
 	card->reset = (enum rt_sut_reset)r;
 	card->t0_get_response = t0 > 0;
@@ -227,7 +235,8 @@ static int rt_sut_card_load(const struct rt_ynode *m, const char *sut_file, stru
 		/* The card behind a reader runs elsewhere: its state file and faults are given
 		 * to that card (rsptest card serve --state/--fault), not here. A personality
 		 * is still checked: it documents (and scripts pass on) what the card is. */
-		if ((v = rt_ynode_get(m, "state")) || (v = rt_ynode_get(m, "faults"))) {
+		if ((v = rt_ynode_get(m, "state")) || (v = rt_ynode_get(m, "state_in_run_dir")) ||
+		    (v = rt_ynode_get(m, "faults"))) {
 			rc = rt_sut_err(err, v, "'state' and 'faults' apply to transport loop only "
 					"(give them to rsptest card serve)");
 			goto out;

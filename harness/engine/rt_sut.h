@@ -35,6 +35,8 @@ struct rt_sut_card {
 	int t0_get_response; /* loop: reference card answers case 2 with 61xx */
 	char *personality; /* the reference card's personality file (resolved path) or NULL */
 	char *state;       /* loop: the reference card's state file, NULL = memory only */
+	int state_in_run_dir; /* loop: `state` is a file name inside the run's report
+			       * directory, started as manufactured at each run */
 	uint64_t faults_set, faults_clear; /* loop: `faults:` (names; "-name" clears) */
 	/* loop: the reference card's configuration (defaults, personality, then eid,
 	 * t0_get_response and faults of this section); state_path is `state`. Owned, wiped

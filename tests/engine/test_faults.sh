@@ -50,6 +50,22 @@ envelope_6d00         EUICC-OTA-SEC-005 EUICC-OTA-SEC-006 EUICC-OTA-SEC-007 EUIC
 # (end of the OTA area)
 
 # ISD-R, basic and persistence area
+select_fail_deselects EUICC-BASIC-SELECT-KEEP-001 | EUICC-BASIC-SELECT-ECASD-001
+ignore_sm_cla         EUICC-BASIC-CLA-SM-001 | EUICC-BASIC-EID-001
+closed_channel_accepted EUICC-BASIC-CHANNEL-001 | EUICC-BASIC-EID-001
+memory_exact_refused  EUICC-ES5-CISDP-006 | EUICC-ES5-CISDP-003 EUICC-ES5-CISDP-001
+isdp_aid_unchecked    EUICC-ES5-CISDP-007 | EUICC-ES5-CISDP-001
+isdp_tar_reaches_isdr EUICC-ES5-PRIV-001 | EUICC-ES5-DELETE-001
+smsr_address_unused   EUICC-ES5-SMSRADDR-003 EUICC-ES5-PERSIST-004 | EUICC-ES5-SMSRADDR-001
+power_cycle_loses_fallback EUICC-ES5-PERSIST-001 | EUICC-ES5-PERSIST-002
+power_cycle_resets_counters EUICC-ES5-PERSIST-002 | EUICC-OTA-SEC-003
+power_cycle_resets_seq EUICC-ES5-PERSIST-003 | EUICC-ES5-PERSIST-002
+power_cycle_declares_again EUICC-ES5-PERSIST-003 | EUICC-ES5-PERSIST-002
+le_ignored            EUICC-BASIC-LE-001 | EUICC-BASIC-EID-001
+get_data_lc_accepted  EUICC-BASIC-GETDATA-002 | EUICC-BASIC-EID-001
+select_any_p1         EUICC-BASIC-SELECT-P1-001 | EUICC-BASIC-SELECT-ISDR-001
+power_cycle_keeps_partial_sms EUICC-ES5-PERSIST-005 | EUICC-OTA-CONCAT-001
+store_data_p1_unchecked EUICC-ES5-STORE-001 | EUICC-ES5-ENABLE-001
 # (end of the ISD-R area)
 
 # ES8 area

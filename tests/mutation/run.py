@@ -218,7 +218,7 @@ def main():
         for m in mutants:
             print("%-10s %-13s %-40s %s" % (m.id, m.get("area"), m.get("file"), m.get("rule")))
         return 0
-    suts = a.sut or ["reference", "reference-brainpool"]
+    suts = a.sut or ["reference", "reference-brainpool", "reference-persistent"]
 
     os.makedirs(a.work, exist_ok=True)
     src = copy_tree(a.work)

@@ -106,6 +106,22 @@ const struct rt_euicc_fault_name rt_euicc_fault_names[] = {
 	/* (end of the OTA area) */
 
 	/* ISD-R, basic and persistence area */
+	{ "select_fail_deselects", RT_EUICC_FAULT_SELECT_FAIL_DESELECTS },
+	{ "ignore_sm_cla", RT_EUICC_FAULT_IGNORE_SM_CLA },
+	{ "closed_channel_accepted", RT_EUICC_FAULT_CLOSED_CHANNEL_ACCEPTED },
+	{ "memory_exact_refused", RT_EUICC_FAULT_MEMORY_EXACT_REFUSED },
+	{ "isdp_aid_unchecked", RT_EUICC_FAULT_ISDP_AID_UNCHECKED },
+	{ "isdp_tar_reaches_isdr", RT_EUICC_FAULT_ISDP_TAR_REACHES_ISDR },
+	{ "smsr_address_unused", RT_EUICC_FAULT_SMSR_ADDRESS_UNUSED },
+	{ "power_cycle_loses_fallback", RT_EUICC_FAULT_POWER_LOSES_FALLBACK },
+	{ "power_cycle_resets_counters", RT_EUICC_FAULT_POWER_RESETS_COUNTERS },
+	{ "power_cycle_resets_seq", RT_EUICC_FAULT_POWER_RESETS_SEQ },
+	{ "power_cycle_declares_again", RT_EUICC_FAULT_POWER_DECLARES_AGAIN },
+	{ "le_ignored", RT_EUICC_FAULT_LE_IGNORED },
+	{ "get_data_lc_accepted", RT_EUICC_FAULT_GET_DATA_LC_ACCEPTED },
+	{ "select_any_p1", RT_EUICC_FAULT_SELECT_ANY_P1 },
+	{ "power_cycle_keeps_partial_sms", RT_EUICC_FAULT_POWER_KEEPS_PARTIAL_SMS },
+	{ "store_data_p1_unchecked", RT_EUICC_FAULT_STORE_P1_UNCHECKED },
 	/* (end of the ISD-R area) */
 
 	/* ES8 area */
@@ -344,6 +360,20 @@ static void rt_euicc_clear_volatile(struct rt_euicc *card)
 	rt_euicc_cat_reset(card);
 }
 
+/* rt_euicc_clear_volatile, except that the fault power_cycle_keeps_partial_sms keeps the
+ * concatenated-SMS reassembly buffer across the reset. */
+static void rt_euicc_drop_volatile(struct rt_euicc *card)
+{
+	void *ota = NULL;
+
+	if (card->cfg.faults & RT_EUICC_FAULT_POWER_KEEPS_PARTIAL_SMS) {
+		ota = card->ota;
+		card->ota = NULL;
+	}
+	rt_euicc_clear_volatile(card);
+	if (ota)
+		card->ota = ota;
+}
 
 static int rt_euicc_reset(void *vcard, uint8_t *atr, size_t *atr_len)
 {
@@ -351,18 +381,50 @@ static int rt_euicc_reset(void *vcard, uint8_t *atr, size_t *atr_len)
 
 	if (*atr_len < card->cfg.atr_len)
 		return RT_ENOMEM;
-	rt_euicc_clear_volatile(card);
+	rt_euicc_drop_volatile(card);
 	card->powered = 1;
 	memcpy(atr, card->cfg.atr, card->cfg.atr_len);
 	*atr_len = card->cfg.atr_len;
 	return 0;
 }
 
+/* A power cycle loses what only RAM held. A card with a state file comes back with what
+ * it saved there (its non-volatile memory), so whatever a handler changed without
+ * committing is gone, as on a real card (docs/euicc-internals.md, Rules). */
+static void rt_euicc_reload(struct rt_euicc *card)
+{
+	struct rt_err err = { 0 };
+
+	if (!card->state_path)
+		return;
+	if (rt_euicc_store_load(card->state_path, &card->st, &err))
+		rt_log(RT_LOG_ERROR, "euicc: power cycle: state not reloaded: %s", err.msg);
+}
+
+/* Fault knobs of a card whose non-volatile memory does not keep one thing (each breaks
+ * one rule of what survives a power cycle; with or without a state file). */
+static void rt_euicc_power_faults(struct rt_euicc *card)
+{
+	uint64_t f = card->cfg.faults;
+	size_t i;
+
+	for (i = 0; i < RT_EUICC_MAX_ISDP && (f & RT_EUICC_FAULT_POWER_LOSES_FALLBACK); i++)
+		card->st.isdp[i].fallback = 0;
+	for (i = 0; i < RT_EUICC_MAX_SCP80 && (f & RT_EUICC_FAULT_POWER_RESETS_COUNTERS); i++)
+		memset(card->st.scp80[i].cntr, 0, sizeof(card->st.scp80[i].cntr));
+	if (f & RT_EUICC_FAULT_POWER_RESETS_SEQ)
+		card->st.next_seq = 1;
+	if (f & RT_EUICC_FAULT_POWER_DECLARES_AGAIN)
+		card->st.declared = 0;
+}
+
 static void rt_euicc_power_off(void *vcard)
 {
 	struct rt_euicc *card = vcard;
 
-	rt_euicc_clear_volatile(card);
+	rt_euicc_drop_volatile(card);
+	rt_euicc_reload(card);
+	rt_euicc_power_faults(card);
 	card->powered = 0;
 }
 
@@ -374,8 +436,14 @@ static uint16_t rt_cmd_select(struct rt_euicc *card, struct rt_euicc_channel *ch
 {
 	const struct rt_capdu *a = cmd->apdu;
 	const struct rt_euicc_app *app;
+	struct rt_capdu any_p1;
 	int isdp;
 
+	if (card->cfg.faults & RT_EUICC_FAULT_SELECT_ANY_P1) {
+		any_p1 = *a; /* fault select_any_p1: P1 is not looked at */
+		any_p1.p1 = 0x04;
+		a = &any_p1;
+	}
 	/* P1 '04': select by DF name (AID). Selection by file identifier or path belongs
 	 * to the profile's file system, which the seed does not have. */
 	if (a->p1 != 0x04)
@@ -387,6 +455,8 @@ static uint16_t rt_cmd_select(struct rt_euicc *card, struct rt_euicc_channel *ch
 	if (a->lc == 0 || a->lc > 16)
 		return RT_SW_WRONG_LENGTH;
 	app = rt_euicc_app_find(card, a->data, a->lc, &isdp);
+	if (!app && (card->cfg.faults & RT_EUICC_FAULT_SELECT_FAIL_DESELECTS))
+		ch->selected = NULL;
 	if (!app)
 		return RT_SW_FILE_NOT_FOUND; /* the current selection stays (ISO 7816-4 7.1.1) */
 	ch->selected = app;
@@ -520,6 +590,10 @@ static uint16_t rt_euicc_dispatch(struct rt_euicc *card, const struct rt_capdu *
 
 	if (ci.cls == RT_EUICC_CLA_INVALID)
 		return RT_SW_CLA_NOT_SUPPORTED;
+	if (ci.channel < RT_EUICC_CHANNELS && (card->cfg.faults & RT_EUICC_FAULT_CLOSED_CHANNEL_ACCEPTED))
+		card->ch[ci.channel].open = 1;
+	if (ci.sm && (card->cfg.faults & RT_EUICC_FAULT_IGNORE_SM_CLA))
+		ci.sm = 0;
 	if (ci.channel >= RT_EUICC_CHANNELS || !card->ch[ci.channel].open)
 		return RT_SW_LOGICAL_CHANNEL_NOT_SUPPORTED;
 	if (ci.sm)
@@ -586,6 +660,8 @@ static int rt_euicc_process(void *vcard, const uint8_t *capdu, size_t clen, uint
 		return RT_ENOMEM;
 	resp->len = 0;
 	sw = rt_euicc_dispatch(card, &a, resp, &is_gr);
+	if (card->cfg.faults & RT_EUICC_FAULT_LE_IGNORED)
+		a.has_le = 0; /* fault le_ignored: all the data, whatever Le said */
 	if (sw != RT_SW_OK && (sw >> 8) != 0x61 && (sw >> 8) != 0x91)
 		resp->len = 0; /* errors carry no data */
 	/* TS 102 221 7.4.2.2: with a proactive command pending the card answers '91 xx'
@@ -638,6 +714,8 @@ uint16_t rt_euicc_exec(struct rt_euicc *card, const struct rt_euicc_app *app, in
 	/* TS 102 226 5.1: the commands of a script run in the addressed security domain,
 	 * which the TAR fixed; card-level commands (SELECT...) are not part of it. */
 	e = rt_euicc_app_ins(app, ci.cls, a.ins);
+	if (!e && app == &rt_euicc_app_isdp && (card->cfg.faults & RT_EUICC_FAULT_ISDP_TAR_REACHES_ISDR))
+		e = rt_euicc_app_ins(&rt_euicc_app_isdr, ci.cls, a.ins);
 	if (e)
 		return e->fn(card, &ch, &cmd, resp);
 	if (rt_ins_known(ci.cls, a.ins))

@@ -71,6 +71,22 @@ struct rt_euicc_scp80_init {
 /* (end of the OTA area) */
 
 /* ISD-R, basic and persistence area (bits 32..47). */
+#define RT_EUICC_FAULT_SELECT_FAIL_DESELECTS   (UINT64_C(1) << 32) /* a failed SELECT drops the selection */
+#define RT_EUICC_FAULT_IGNORE_SM_CLA           (UINT64_C(1) << 33) /* CLA secure-messaging bits ignored */
+#define RT_EUICC_FAULT_CLOSED_CHANNEL_ACCEPTED (UINT64_C(1) << 34) /* commands on unopened channels run */
+#define RT_EUICC_FAULT_MEMORY_EXACT_REFUSED    (UINT64_C(1) << 35) /* CreateISDP of exactly the free memory: 6A84 */
+#define RT_EUICC_FAULT_ISDP_AID_UNCHECKED      (UINT64_C(1) << 36) /* CreateISDP takes any RID/PIX (stores the SGP.02 one) */
+#define RT_EUICC_FAULT_ISDP_TAR_REACHES_ISDR   (UINT64_C(1) << 37) /* an ISD-P's TAR runs the ISD-R's commands */
+#define RT_EUICC_FAULT_SMSR_ADDRESS_UNUSED     (UINT64_C(1) << 38) /* 3A07 answered 9000, address not taken */
+#define RT_EUICC_FAULT_POWER_LOSES_FALLBACK    (UINT64_C(1) << 39) /* a power cycle clears the fall-back attribute */
+#define RT_EUICC_FAULT_POWER_RESETS_COUNTERS   (UINT64_C(1) << 40) /* a power cycle zeroes the SCP80 counters */
+#define RT_EUICC_FAULT_POWER_RESETS_SEQ        (UINT64_C(1) << 41) /* a power cycle restarts notification numbers at 1 */
+#define RT_EUICC_FAULT_POWER_DECLARES_AGAIN    (UINT64_C(1) << 42) /* a power cycle forgets the declaration was made */
+#define RT_EUICC_FAULT_LE_IGNORED              (UINT64_C(1) << 43) /* a short Le gets all the data, no 6Cxx */
+#define RT_EUICC_FAULT_GET_DATA_LC_ACCEPTED    (UINT64_C(1) << 44) /* ECASD GET DATA with command data answered */
+#define RT_EUICC_FAULT_SELECT_ANY_P1           (UINT64_C(1) << 45) /* SELECT by AID whatever P1 says */
+#define RT_EUICC_FAULT_POWER_KEEPS_PARTIAL_SMS (UINT64_C(1) << 46) /* half-received SMS outlive a power cycle */
+#define RT_EUICC_FAULT_STORE_P1_UNCHECKED      (UINT64_C(1) << 47) /* ISD-R STORE DATA ignores P1 b7..b4 */
 /* (end of the ISD-R area) */
 
 /* ES8 area (bits 48..63). */

@@ -84,6 +84,9 @@ static uint16_t rt_ecasd_get_data(struct rt_euicc *card, struct rt_euicc_channel
 				  const struct rt_euicc_cmd *cmd, struct rt_euicc_resp *resp)
 {
 	(void)ch;
+	if (card->cfg.faults & RT_EUICC_FAULT_GET_DATA_LC_ACCEPTED)
+		return rt_euicc_get_data(card, cmd, resp, rt_ecasd_objs,
+					 sizeof(rt_ecasd_objs) / sizeof(rt_ecasd_objs[0]));
 	/* GP Card Spec 11.3.1: GET DATA for a single object is case 2 (no command data). */
 	if (cmd->apdu->lc != 0)
 		return RT_SW_WRONG_LENGTH;

@@ -296,6 +296,7 @@ static uint16_t rt_isdr_install(struct rt_euicc *card, struct rt_euicc_channel *
 	struct rt_euicc_state *st = &card->st;
 	struct rt_euicc_isdp *slot = NULL;
 	uint32_t quota = RT_ISDR_DEFAULT_QUOTA;
+	uint8_t any_aid[RT_EUICC_AID_MAX];
 	int has_quota, isdp;
 
 	if (!rt_euicc_from_ota(ch))
@@ -316,6 +317,12 @@ static uint16_t rt_isdr_install(struct rt_euicc *card, struct rt_euicc_channel *
 	    rt_lv(a->data, a->lc, &pos, &token, &token_len) || pos != a->lc)
 		return RT_SW_WRONG_DATA;
 	(void)token;
+	if (aid_len == sizeof(any_aid) && (card->cfg.faults & RT_EUICC_FAULT_ISDP_AID_UNCHECKED)) {
+		/* fault isdp_aid_unchecked: any RID/PIX, filed under the SGP.02 prefix */
+		memcpy(any_aid, aid, sizeof(any_aid));
+		memcpy(any_aid, rt_isdp_aid_prefix, sizeof(rt_isdp_aid_prefix));
+		aid = any_aid;
+	}
 	/* SGP.02 4.1.1.1 (facts §4.1): instance AID = prefix + TAR(3) + '00', 16 bytes; the
 	 * privileges are 3 bytes with b8 of byte 1 = Security Domain; no token on ES5. */
 	if (aid_len != RT_EUICC_AID_MAX ||
@@ -341,6 +348,8 @@ static uint16_t rt_isdr_install(struct rt_euicc *card, struct rt_euicc_channel *
 	if (!slot)
 		return RT_SW_NOT_ENOUGH_MEMORY;
 	if (quota > rt_euicc_mem_free(st) && !(card->cfg.faults & RT_EUICC_FAULT_IGNORE_MEMORY))
+		return RT_SW_NOT_ENOUGH_MEMORY;
+	if (quota == rt_euicc_mem_free(st) && (card->cfg.faults & RT_EUICC_FAULT_MEMORY_EXACT_REFUSED))
 		return RT_SW_NOT_ENOUGH_MEMORY;
 
 	memset(slot, 0, sizeof(*slot));
@@ -487,6 +496,8 @@ static uint16_t rt_dgi_smsr_addr(struct rt_euicc *card, const uint8_t *v, size_t
 		return RT_SW_WRONG_DATA;
 	if (len > sizeof(card->st.smsr_addr))
 		return RT_SW_NOT_ENOUGH_MEMORY;
+	if (card->cfg.faults & RT_EUICC_FAULT_SMSR_ADDRESS_UNUSED)
+		return RT_SW_OK;
 	memcpy(card->st.smsr_addr, v, len);
 	card->st.smsr_addr_len = (uint8_t)len;
 	return rt_commit_sw(card);
@@ -542,10 +553,16 @@ static uint16_t rt_isdr_store_data(struct rt_euicc *card, struct rt_euicc_channe
 				   const struct rt_euicc_cmd *cmd, struct rt_euicc_resp *resp)
 {
 	const struct rt_capdu *a = cmd->apdu;
+	struct rt_capdu any_p1;
 	struct rt_dgi d;
 
 	if (!rt_euicc_from_ota(ch))
 		return RT_SW_SECURITY_NOT_SATISFIED;
+	if (card->cfg.faults & RT_EUICC_FAULT_STORE_P1_UNCHECKED) {
+		any_p1 = *a; /* fault store_data_p1_unchecked: only b8 and b1 are read */
+		any_p1.p1 = (uint8_t)(0x08 | (a->p1 & 0x81));
+		a = &any_p1;
+	}
 	/* GP CS 11.11.2.1 (facts §5.2): ES5 sends one block (b8 set), DGI structure (b5b4 =
 	 * 01), no encryption (b7b6 = 00), block number 00. */
 	if ((a->p1 & 0x80) == 0 || (a->p1 & 0x60) != 0 || (a->p1 & 0x18) != 0x08 || a->p2 != 0)
