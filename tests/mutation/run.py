@@ -140,7 +140,11 @@ def copy_tree(dst):
         d = os.path.join(src, rel)
         os.makedirs(os.path.dirname(d), exist_ok=True)
         if not os.path.exists(d) or open(s, "rb").read() != open(d, "rb").read():
-            shutil.copy2(s, d)
+            # A fresh mtime, not the source's (copy2): after a run killed mid-mutant the
+            # copy holds the mutant and its object is newer than the original's time,
+            # so make would keep the mutated object.
+            shutil.copyfile(s, d)
+            shutil.copymode(s, d)
     return src
 
 
@@ -185,7 +189,7 @@ def main():
     ap.add_argument("--area", action="append", help="only mutants of this area (repeatable)")
     ap.add_argument("--id", action="append", help="only this mutant (repeatable)")
     ap.add_argument("--sut", action="append",
-                    help="SUT(s) to run (default: reference, reference-brainpool)")
+                    help="SUT(s) to run (default: reference, reference-brainpool, reference-persistent)")
     ap.add_argument("--work", default=os.path.join(ROOT, "build-mutation"),
                     help="scratch folder: tree copy and build (default build-mutation/)")
     ap.add_argument("--timeout", type=int, default=120, help="seconds per suite run")
