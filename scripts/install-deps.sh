@@ -20,6 +20,9 @@ PKGS=(
   python3 python3-cryptography
   # engine.cli_habits: an independent JUnit reader checks our reports
   python3-junitparser
+  # xcheck.xsd: a second XML Schema validator (pure Python, no libxml2) judges the
+  # off-card messages against xsd/esim-messaging-3.xsd beside libxml2
+  python3-xmlschema
   # test PKI generation (certs/make-test-pki.sh, engine.certs): hex dumps
   xxd
   # tests/fresh-root/run.sh: a minimal Debian 12 root, the committed tree copied in

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # `cmake --install` puts the binary and its data (lua/, testcases/, sut/, certs/,
-# examples/) and the PC/SC sandbox scripts under a prefix; the installed rsptest finds
+# examples/, xsd/) and the PC/SC sandbox scripts under a prefix; the installed rsptest finds
 # them without the source tree, and the README's commands run from the prefix.
 . "$(dirname "$0")/lib.sh"
 : "${RT_BUILDDIR:?}"
@@ -9,9 +9,16 @@ cmake --install "$RT_BUILDDIR" --prefix "$WORK/prefix" >"$WORK/inst.log" 2>&1
 check "cmake --install succeeds" test $? -eq 0
 check "binary installed" test -x "$WORK/prefix/bin/rsptest"
 share="$WORK/prefix/share/rsptest"
-for d in lua testcases sut certs examples; do
+for d in lua testcases sut certs examples xsd; do
   check "data folder $d installed" test -d "$share/$d"
 done
+# The off-card schema (harness/soap/rt_schema.c loads <datadir>/xsd/esim-messaging-3.xsd)
+# is installed as the source tree has it, and xmllint compiles it from the prefix.
+check "schema installed unchanged" cmp -s "$RT_SRCDIR/xsd/esim-messaging-3.xsd" \
+  "$share/xsd/esim-messaging-3.xsd"
+check "installed schema compiles (xmllint --nonet)" sh -c \
+  "echo '<x/>' | xmllint --nonet --noout --schema '$share/xsd/esim-messaging-3.xsd' - 2>&1 |
+   grep -q 'No matching global declaration'"
 for s in pcsc-sandbox.sh with-reference-card.sh; do
   check "sandbox script $s installed and executable" test -x "$share/scripts/$s"
 done
