@@ -9,7 +9,8 @@
 # `rsptest run --sut reference-vpcd`), stops the card, and exits with CMD's status.
 # SIGINT/SIGTERM/SIGHUP are passed on to CMD, once each, and CMD is waited for (rsptest
 # then writes its report) before the card stops. The card's own log goes to
-# ${RT_CARD_LOG:-/dev/null}.
+# ${RT_CARD_LOG:-/dev/null}; RT_CARD_ARGS adds options to `card serve` (e.g.
+# "--personality sut/personalities/reference-brainpool.yaml").
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -45,7 +46,8 @@ stop_card() {
 }
 trap stop_card EXIT
 
-"$rsptest" card serve --vpcd "${RT_VPCD:-127.0.0.1:35963}" >"${RT_CARD_LOG:-/dev/null}" 2>&1 </dev/null &
+# shellcheck disable=SC2086 # RT_CARD_ARGS: extra card serve options, split on purpose
+"$rsptest" card serve --vpcd "${RT_VPCD:-127.0.0.1:35963}" ${RT_CARD_ARGS:-} >"${RT_CARD_LOG:-/dev/null}" 2>&1 </dev/null &
 card=$!
 if [ -n "$pending" ]; then
   case $pending in INT) status=130 ;; TERM) status=143 ;; *) status=129 ;; esac

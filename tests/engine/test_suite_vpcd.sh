@@ -19,6 +19,19 @@ check "the SUT in the report is the vpcd one" grep -q 'pcscd + vpcd' "$WORK/rep/
 check "evidence names the PC/SC reader and holds the APDUs" \
   grep -q '>> 80CA005A00' "$WORK/rep/euicc/basic/EUICC-BASIC-EID-001.trace.txt"
 
+# The other curve: the card served with the brainpoolP256r1 personality, the SUT that
+# names its ECASD keys. Every case passes here too (issue 8: both curves over PC/SC).
+RT_CARD_ARGS="--personality $RT_SRCDIR/sut/personalities/reference-brainpool.yaml" \
+  bash "$RT_SRCDIR/scripts/with-reference-card.sh" "$RSPTEST" \
+  "$RSPTEST" run --sut reference-brainpool-vpcd --report-dir "$WORK/repbp" "$RT_SRCDIR/testcases" >"$WORK/outbp" 2>&1
+status=$?
+tail -n 3 "$WORK/outbp"
+check "brainpool suite over pcscd + vpcd exits 0" test $status -eq 0
+check "brainpool: no case fails, errors or is skipped over pcscd + vpcd" \
+  grep -Eqx "[1-9][0-9]* passed, 0 failed, 0 errors, 0 skipped" "$WORK/outbp"
+check "brainpool: the report names the brainpool vpcd SUT" \
+  grep -q 'brainpoolP256r1 ECASD (pcscd + vpcd)' "$WORK/repbp/junit.xml"
+
 # A failing expectation over PC/SC: the JUnit entry shows the APDUs that made it fail.
 mkdir -p "$WORK/neg"
 cat >"$WORK/neg/neg.yaml" <<'YAML'
