@@ -573,7 +573,7 @@ local function scp03t_open(aid, tar, args, res)
   return h, a.value
 end
 
--- smdp.download_profile{aid=, tar=, package="ts48:NAME"|hex, segment=1024, per_script=2,
+-- smdp.download_profile{aid=, tar=, package="ts48:NAME"|hex, iccid=, segment=1024, per_script=2,
 --                       bend={...}} -> result
 --   result: {installed, euicc_status, identification, offset, aborted, euicc_response,
 --   segments, answered_86 (86 00 answers), error_tag ("9F46"...), reason, sent}
@@ -588,7 +588,7 @@ end
 --   iccid=20 digits|"package" (the ProfileHeader's ICCID, and EF.ICCID, set to a value
 --   the SM-DP would not choose, e.g. one another ISD-P holds; "package": the package's
 --   own ICCID untouched; smdp.with_iccid)
---   iccid=20 digits: the profile's ICCID (default smdp.iccid_for(tar); result iccid)
+--   args.iccid=20 digits: the profile's ICCID (default smdp.iccid_for(tar); result iccid)
 -- SGP.02 4.1.3.2 / 4.1.3.3; facts §4.3.
 function M.download_profile(args)
   args = args or {}
