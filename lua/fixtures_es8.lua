@@ -23,10 +23,11 @@ end
 local function smdp() return require("smdp") end
 
 -- An ISD-P just created with `memory` bytes reserved (SELECTABLE), deleted after the case.
-local function selectable(memory)
+-- `tar`: hex, M.TAR by default.
+local function selectable(memory, tar)
   attach()
   local s = smdp()
-  local aid, tar = s.aid_tar({ tar = M.TAR })
+  local aid, tar = s.aid_tar({ tar = tar or M.TAR })
   local hex = require("rt.hex")
   -- a leftover from an interrupted run goes first (6A88 when there is none)
   s.delete_isdp({ aid = hex.encode(aid) })
@@ -70,6 +71,14 @@ end
 -- es8.isdp_personalized: + EstablishISDPKeySet (PERSONALIZED, keyset 30 known).
 function M.isdp_personalized(vars)
   return personalize(M.isdp_selectable(vars))
+end
+
+-- fixtures_es8.extra_isdp{tar=, memory=} -> {ISDP_AID, ISDP_TAR}: one more PERSONALIZED
+-- ISD-P for a case that needs several (TAR other than M.TAR), `memory` bytes reserved
+-- (16 KiB by default: one TS.48 package, about 12 KB, fits, and a few of them fit
+-- a card's free memory), deleted after the case like the fixtures' own.
+function M.extra_isdp(args)
+  return personalize(selectable(args.memory or 16384, args.tar))
 end
 
 -- es8.profile_installed: + the TS.48 NoBERTLV package downloaded (DISABLED).

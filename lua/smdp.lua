@@ -406,6 +406,97 @@ function M.with_header(args)
   return tlv.encode(0xA0, table.concat(out)) .. pkg:sub(hdr.size + 1)
 end
 
+-- ---- the profile's ICCID ---------------------------------------------------------------------
+
+-- ICCID digits (20, as the SAIP ProfileHeader `iccid` [3] carries them: OCTET STRING (SIZE
+-- (10)), digits in order) -> the 10 bytes, and the EF.ICCID form (TS 102 221 13.2: the
+-- nibbles of each byte swapped).
+local function iccid_bytes(digits, name)
+  if type(digits) ~= "string" or not digits:find("^%x+$") or #digits ~= 20 then
+    error(("%s must be 20 hex digits (the ProfileHeader's 10 ICCID bytes): %s"):format(name, tostring(digits)), 0)
+  end
+  return hex.decode(digits)
+end
+local function nibble_swap(b)
+  return (b:gsub(".", function(c) local x = c:byte(); return string.char((x & 0x0F) << 4 | x >> 4) end))
+end
+
+-- Luhn check digit of a digit string (ITU-T E.118: the ICCID's last digit).
+local function luhn(digits)
+  local sum, double = 0, true
+  for i = #digits, 1, -1 do
+    local d = digits:byte(i) - 48
+    if double then d = d * 2; if d > 9 then d = d - 9 end end
+    sum, double = sum + d, not double
+  end
+  return tostring((10 - sum % 10) % 10)
+end
+
+-- smdp.iccid_for(tar) -> 20 digits: the ICCID the SM-DP gives the profile it downloads to
+-- the ISD-P of `tar` (bytes) when the caller names none. An SM-DP personalises every
+-- profile with its own ICCID (SGP.02 3.1.2: the ICCID identifies the profile; the eUICC
+-- refuses one it already holds), while the harness's packages are all the same TS.48
+-- test profile: the ICCID is the TS.48 prefix 8900012345, the TAR as 8 decimal digits,
+-- 0 and the Luhn digit. ISD-Ps on a card have distinct TARs, so their profiles do not
+-- collide.
+function M.iccid_for(tar)
+  local n = (tar:byte(1) << 16) | (tar:byte(2) << 8) | tar:byte(3)
+  local d = ("8900012345%08d0"):format(n)
+  return d .. luhn(d)
+end
+
+-- smdp.with_iccid(package bytes, iccid digits) -> package bytes, count: the ProfileHeader's
+-- `iccid` [3] (83 0A) set to `iccid`, same length (no DER length changes), and every
+-- EF.ICCID copy of the old value (its nibble-swapped form, in the file content of the MF
+-- PE) set to the new one, so the profile does not name two ICCIDs (a card may check that
+-- EF.ICCID matches the header; SGP.22's installFailedDueToDataMismatch is that check).
+-- count = EF.ICCID copies rewritten.
+function M.with_iccid(pkg, iccid)
+  local new = iccid_bytes(iccid, "iccid")
+  local top = tlv.parse(pkg, { recurse = false })
+  local hdr = top[1]
+  if not hdr or hdr.tag ~= 0xA0 then error("the package does not start with a ProfileHeader", 0) end
+  local off = hdr.size - #hdr.value -- bytes of the header's own tag and length
+  local at
+  for _, k in ipairs(tlv.parse(hdr.value, { recurse = false })) do
+    if k.tag == 0x83 then
+      if #k.value ~= 10 then error("the ProfileHeader's iccid is not 10 bytes", 0) end
+      at = off + k.size - 10
+      break
+    end
+    off = off + k.size
+  end
+  if not at then error("the ProfileHeader has no iccid [3]", 0) end
+  local old = pkg:sub(at + 1, at + 10)
+  local head = pkg:sub(1, at) .. new .. pkg:sub(at + 11, hdr.size)
+  local rest, count = pkg:sub(hdr.size + 1), 0
+  local from, to = nibble_swap(old), nibble_swap(new)
+  if from ~= to then
+    local parts, i = {}, 1
+    while true do
+      local a, b = rest:find(from, i, true)
+      if not a then break end
+      parts[#parts + 1] = rest:sub(i, a - 1) .. to
+      i, count = b + 1, count + 1
+    end
+    parts[#parts + 1] = rest:sub(i)
+    rest = table.concat(parts)
+  end
+  return head .. rest, count
+end
+
+-- smdp.package_iccid(package bytes) -> 20 digits: the ProfileHeader's iccid.
+function M.package_iccid(pkg)
+  local ok, top = pcall(tlv.parse, pkg, { recurse = false })
+  if not ok or not top[1] then return nil end
+  local ok2, kids = pcall(tlv.parse, top[1].value, { recurse = false })
+  if not ok2 then return nil end
+  for _, k in ipairs(kids) do
+    if k.tag == 0x83 then return hex.encode(k.value) end
+  end
+  return nil
+end
+
 -- SAIP EUICCResponse (PE_Definitions-3.3.1.asn): 30 { A0 { 30 PEStatus {80 status,
 -- [81 identification], [82 additional], [83 offset]} ... } [81 aborted] [82 message] }.
 function M.parse_euicc_response(b)
@@ -482,7 +573,7 @@ local function scp03t_open(aid, tar, args, res)
   return h, a.value
 end
 
--- smdp.download_profile{aid=, tar=, package="ts48:NAME"|hex, segment=1024, per_script=2,
+-- smdp.download_profile{aid=, tar=, package="ts48:NAME"|hex, iccid=, segment=1024, per_script=2,
 --                       bend={...}} -> result
 --   result: {installed, euicc_status, identification, offset, aborted, euicc_response,
 --   segments, answered_86 (86 00 answers), error_tag ("9F46"...), reason, sent}
@@ -493,13 +584,20 @@ end
 --   corrupted one in the same script; result resend_tag/resend_reason), data_before_ea
 --   (an 86 right after the 84, without the 85: result error_tag/reason of that 86),
 --   data_only (an 86 alone, no 84 or 85: result error_tag/reason), replay_ea (the 85
---   sent twice: result replay_tag, and after_replay_tag for the first segment after it)
+--   sent twice: result replay_tag, and after_replay_tag for the first segment after it),
+--   iccid=20 digits|"package" (the ProfileHeader's ICCID, and EF.ICCID, set to a value
+--   the SM-DP would not choose, e.g. one another ISD-P holds; "package": the package's
+--   own ICCID untouched; smdp.with_iccid)
+--   args.iccid=20 digits: the profile's ICCID (default smdp.iccid_for(tar); result iccid)
 -- SGP.02 4.1.3.2 / 4.1.3.3; facts §4.3.
 function M.download_profile(args)
   args = args or {}
   local bend = args.bend or {}
   local aid, tar = M.aid_tar(args)
   local pkg = M.package_bytes(args.package)
+  -- SGP.02 3.1.2: the SM-DP personalises the profile with its ICCID (ProfileHeader iccid).
+  local iccid = bend.iccid or args.iccid or M.iccid_for(tar)
+  if iccid ~= "package" then pkg = M.with_iccid(pkg, iccid) else iccid = M.package_iccid(pkg) end
   if bend.truncate then pkg = pkg:sub(1, #pkg - bend.truncate) end
   if bend.malformed == "not_header" then
     pkg = "\xB0" .. pkg:sub(2)            -- first PE is not the ProfileHeader (A0)
@@ -508,7 +606,7 @@ function M.download_profile(args)
   elseif bend.malformed == "bad_length" then
     pkg = pkg:sub(1, 1) .. "\x85\x01\x02\x03\x04\x05" .. pkg:sub(3) -- 5 length bytes
   end
-  local res = { installed = false, answered_86 = 0, sent = 0 }
+  local res = { installed = false, answered_86 = 0, sent = 0, iccid = iccid }
   if bend.data_only then
     -- An 86 with no 84 before it in this card session (SGP.02 4.1.3.3: the session
     -- starts with 84/85): block-sized data and an 8-byte MAC.

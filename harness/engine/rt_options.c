@@ -72,6 +72,12 @@ const struct rt_option_def rt_option_defs[] = {
 	  "it does not support: PEStatus unsupported-profile-version (31, PE_Definitions "
 	  "3.3.1), or any refusal (the SGP.02 text giving the code was not found). "
 	  "docs/spec-notes.md, ES8." },
+	{ "es8.iccid_exists_status", { "6A89", RT_OPTION_ANY_HEX4, "any-refusal", NULL },
+	  "What an ISD-P answers (EUICCResponse PEStatus) to a Profile Package whose "
+	  "ProfileHeader ICCID another ISD-P already holds: 6A89 (ISO 7816-4 'already exists', "
+	  "the ISO range of PEStatus; default), another ISO status (4 hex digits), or any "
+	  "refusal. PE_Definitions has no ICCID status and the SGP.02 text giving one was not "
+	  "found. docs/spec-notes.md, ES8." },
 	{ "es5.delete_p2", { "40", "00", NULL },
 	  "P2 of the GP DELETE that deletes an ISD-P (DeleteProfile, MasterDelete; SGP.02 "
 	  "4.1.1.4): 40 as both njiwa and WHTY-SR send it, or 00 (delete the object only). "

@@ -66,6 +66,9 @@ get_data_lc_accepted  EUICC-BASIC-GETDATA-002 | EUICC-BASIC-EID-001
 select_any_p1         EUICC-BASIC-SELECT-P1-001 | EUICC-BASIC-SELECT-ISDR-001
 power_cycle_keeps_partial_sms EUICC-ES5-PERSIST-005 | EUICC-OTA-CONCAT-001
 store_data_p1_unchecked EUICC-ES5-STORE-001 | EUICC-ES5-ENABLE-001
+# ISD-R knobs in bits 12..15 (the ISD-R range 32..47 is full)
+isdp_priv_unchecked   EUICC-ES5-CISDP-008 | EUICC-ES5-CISDP-002
+bf30_unknown_gets_all EUICC-ES5-AUDIT-003 | EUICC-ES5-AUDIT-001
 # (end of the ISD-R area)
 
 # ES8 area
@@ -83,6 +86,7 @@ unknown_dgi_ok              EUICC-ES8-KEY-021 | EUICC-ES8-KEY-001
 pkg_memory_uncounted        EUICC-ES8-DL-019 | EUICC-ES8-DL-001
 scp03t_no_session_ok        EUICC-ES8-DL-020 | EUICC-ES8-DL-013
 scp03t_ea_replay            EUICC-ES8-DL-021 | EUICC-ES8-DL-001
+duplicate_iccid_accepted    EUICC-ES8-DL-022 | EUICC-ES8-DL-011
 # (end of the ES8 area)
 '
 

@@ -86,6 +86,9 @@ const struct rt_euicc_fault_name rt_euicc_fault_names[] = {
 	{ "scp03t_no_mac_check", RT_EUICC_FAULT_SCP03T_NO_MAC_CHECK },
 	{ "emergency_on_enabled", RT_EUICC_FAULT_EMERGENCY_ON_ENABLED },
 	{ "envelope_6d00", RT_EUICC_FAULT_ENVELOPE_6D00 },
+	/* bits 12..15: ISD-R knobs beyond the full ISD-R range */
+	{ "isdp_priv_unchecked", RT_EUICC_FAULT_ISDP_PRIV_UNCHECKED },
+	{ "bf30_unknown_gets_all", RT_EUICC_FAULT_BF30_UNKNOWN_GETS_ALL },
 
 	/* OTA area */
 	{ "accept_low_security", RT_EUICC_FAULT_OTA_LOW_SECURITY },
@@ -139,6 +142,7 @@ const struct rt_euicc_fault_name rt_euicc_fault_names[] = {
 	{ "pkg_memory_uncounted", RT_EUICC_FAULT_PKG_MEMORY_UNCOUNTED },
 	{ "scp03t_no_session_ok", RT_EUICC_FAULT_SCP03T_NO_SESSION_OK },
 	{ "scp03t_ea_replay", RT_EUICC_FAULT_SCP03T_EA_REPLAY },
+	{ "duplicate_iccid_accepted", RT_EUICC_FAULT_DUPLICATE_ICCID_ACCEPTED },
 	/* (end of the ES8 area) */
 
 	{ NULL, 0 },

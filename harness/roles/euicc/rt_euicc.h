@@ -51,6 +51,9 @@ struct rt_euicc_scp80_init {
 #define RT_EUICC_FAULT_SCP03T_NO_MAC_CHECK     (UINT64_C(1) << 9) /* accept SCP03t segments with a bad MAC */
 #define RT_EUICC_FAULT_EMERGENCY_ON_ENABLED    (UINT64_C(1) << 10) /* emergency attribute on the enabled profile */
 #define RT_EUICC_FAULT_ENVELOPE_6D00           (UINT64_C(1) << 11) /* every ENVELOPE answers 6D00 (no OTA at all) */
+/* Bits 12..15: ISD-R knobs that did not fit the full ISD-R range 32..47. */
+#define RT_EUICC_FAULT_ISDP_PRIV_UNCHECKED     (UINT64_C(1) << 12) /* CreateISDP privileges without the SD bit, or of 2 bytes */
+#define RT_EUICC_FAULT_BF30_UNKNOWN_GETS_ALL   (UINT64_C(1) << 13) /* GET DATA BF30 of only unknown tags answers the resources */
 
 /* OTA area: SCP80 receiver, remote command scripts, concatenation (bits 16..31). */
 #define RT_EUICC_FAULT_OTA_LOW_SECURITY        (UINT64_C(1) << 16) /* accept packets below the ISD-R minimum security level */
@@ -104,6 +107,7 @@ struct rt_euicc_scp80_init {
 #define RT_EUICC_FAULT_PKG_MEMORY_UNCOUNTED    (UINT64_C(1) << 59) /* an installed package uses no memory */
 #define RT_EUICC_FAULT_SCP03T_NO_SESSION_OK    (UINT64_C(1) << 60) /* 86 with no SCP03t session answered 86 00 */
 #define RT_EUICC_FAULT_SCP03T_EA_REPLAY        (UINT64_C(1) << 61) /* a second 85 restarts the open session */
+#define RT_EUICC_FAULT_DUPLICATE_ICCID_ACCEPTED (UINT64_C(1) << 62) /* a package whose ICCID another ISD-P holds installs */
 /* (end of the ES8 area) */
 
 /* STORE DATA DGI of SetEmergencyProfileAttribute when cfg.emergency_dgi is 0: UNCONFIRMED,

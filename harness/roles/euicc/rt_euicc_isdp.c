@@ -51,6 +51,10 @@ enum rt_pe_status {
 	RT_PES_UNSUPPORTED_VERSION = 31,
 	/* "ISO 7816 standard status values apply in the range [24576...28671]": 6985 */
 	RT_PES_CONDITIONS = 0x6985,
+	/* ISO 7816-4 'already exists' (the ISO range of PEStatus): a ProfileHeader ICCID that
+	 * another ISD-P holds. No SGP.02/SAIP source gives the code (option
+	 * es8.iccid_exists_status; docs/spec-notes/70-es8.md). */
+	RT_PES_ICCID_EXISTS = 0x6A89,
 };
 
 #define RT_ISDP_I_PARAM 0x70 /* SCP03 "i": pseudo-random challenge, R-MAC, R-ENC (facts §3) */
@@ -735,6 +739,28 @@ static int rt_isdp_saip_major_ok(const struct rt_euicc *card, uint32_t major)
 	return 0;
 }
 
+/* SGP.02 3.1.2 (Download and Installation; ES8.DownloadAndInstallation 4.1.3.2): the ICCID
+ * of the SAIP ProfileHeader identifies the profile on the eUICC, so a package whose ICCID
+ * another ISD-P already holds is refused, nothing installed (SGP.22's ProfileInstallation
+ * Result names the same rule installFailedDueToIccidAlreadyExistsOnEuicc). 1 = held
+ * elsewhere. docs/spec-notes/70-es8.md, "Duplicate ICCID". */
+static int rt_isdp_iccid_taken(const struct rt_euicc *card, int self, const uint8_t iccid[10])
+{
+	const struct rt_euicc_isdp *q;
+	int j;
+
+	if (card->cfg.faults & RT_EUICC_FAULT_DUPLICATE_ICCID_ACCEPTED)
+		return 0;
+	for (j = 0; j < RT_EUICC_MAX_ISDP; j++) {
+		q = &card->st.isdp[j];
+		if (j == self || q->state == RT_ISDP_FREE || !q->has_iccid)
+			continue;
+		if (memcmp(q->iccid, iccid, sizeof(q->iccid)) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Installs the complete package x->pkg[0..len): SAIP header -> ICCID, POL1,
  * connectivity parameters; stores the package; PERSONALIZED -> DISABLED; commits. */
 static void rt_isdp_install_pkg(struct rt_euicc *card, int i, struct rt_euicc_isdp_session *x,
@@ -759,6 +785,10 @@ static void rt_isdp_install_pkg(struct rt_euicc *card, int i, struct rt_euicc_is
 	}
 	if (!rt_isdp_saip_major_ok(card, pkg.header.major)) {
 		rt_isdp_fail_pkg(v, RT_PES_UNSUPPORTED_VERSION, 0);
+		goto out;
+	}
+	if (rt_isdp_iccid_taken(card, i, pkg.header.iccid)) {
+		rt_isdp_fail_pkg(v, RT_PES_ICCID_EXISTS, 0);
 		goto out;
 	}
 	if (pkg.header.pol_len > RT_EUICC_PARAM_MAX ||

@@ -41,6 +41,9 @@ static const uint8_t rt_isdp_module_aid[] = { 0xA0, 0x00, 0x00, 0x05, 0x59, 0x10
 					      0xFF, 0xFF, 0xFF, 0x89, 0x00, 0x00, 0x0E, 0x00 };
 static const uint8_t rt_isdp_aid_prefix[] = { 0xA0, 0x00, 0x00, 0x05, 0x59, 0x10,
 					      0x10, 0xFF, 0xFF, 0xFF, 0xFF, 0x89 };
+/* GP CS 11.1.2: the privileges an SM-SR gives an ISD-P (Security Domain, b8 of byte 1);
+ * used only by the fault isdp_priv_unchecked. */
+static const uint8_t rt_isdp_sd_priv[] = { 0x80, 0xC0, 0x00 };
 
 /* Quota of an ISD-P created without a memory parameter (no source gives one). */
 #define RT_ISDR_DEFAULT_QUOTA (16u << 10)
@@ -322,6 +325,11 @@ static uint16_t rt_isdr_install(struct rt_euicc *card, struct rt_euicc_channel *
 		memcpy(any_aid, aid, sizeof(any_aid));
 		memcpy(any_aid, rt_isdp_aid_prefix, sizeof(rt_isdp_aid_prefix));
 		aid = any_aid;
+	}
+	if (card->cfg.faults & RT_EUICC_FAULT_ISDP_PRIV_UNCHECKED) {
+		/* fault isdp_priv_unchecked: whatever privileges came pass as an SD's */
+		priv = rt_isdp_sd_priv;
+		priv_len = sizeof(rt_isdp_sd_priv);
 	}
 	/* SGP.02 4.1.1.1 (facts §4.1): instance AID = prefix + TAR(3) + '00', 16 bytes; the
 	 * privileges are 3 bytes with b8 of byte 1 = Security Domain; no token on ES5. */
@@ -884,6 +892,10 @@ static uint16_t rt_audit_bf30(struct rt_euicc *card, const struct rt_capdu *a,
 		if (rc)
 			return RT_SW_UNKNOWN;
 	}
+	/* fault bf30_unknown_gets_all: a list of only unknown tags answered as a full audit */
+	if (!resp->len && (card->cfg.faults & RT_EUICC_FAULT_BF30_UNKNOWN_GETS_ALL) &&
+	    rt_obj_resources(card, resp))
+		return RT_SW_UNKNOWN;
 	return resp->len ? RT_SW_OK : RT_SW_REF_DATA_NOT_FOUND;
 }
 
