@@ -4,6 +4,7 @@
  * every refusal has one cause; the checks follow the order a receiver meets them
  * (envelope, header blocks, required headers, body). */
 #include "soap/rt_soap.h"
+#include "util/rt_hex.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -1087,17 +1088,6 @@ int rt_rps_msgid_build(const struct rt_rps_msgid *m, char *out, size_t outsz, st
 	return 0;
 }
 
-static int rt_rps_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* One query parameter the caller wants. */
 struct rt_rps_param {
 	const char *name;
@@ -1132,8 +1122,8 @@ static int rt_rps_query(const char *q, struct rt_rps_param *ps, size_t np, const
 				char c = *v;
 
 				if (c == '%') {
-					int hi = v + 2 < q + len ? rt_rps_hex(v[1]) : -1;
-					int lo = hi >= 0 ? rt_rps_hex(v[2]) : -1;
+					int hi = v + 2 < q + len ? rt_hex_nibble(v[1]) : -1;
+					int lo = hi >= 0 ? rt_hex_nibble(v[2]) : -1;
 
 					if (hi < 0 || lo < 0)
 						return rt_err_set(err, RT_EPROTO, "%s: bad %%-escape in %s",

@@ -18,7 +18,7 @@ int rt_hex_encode(const uint8_t *in, size_t n, char *out, size_t outsz)
 	return 0;
 }
 
-static int rt_hex_nibble(char c)
+int rt_hex_nibble(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';

@@ -12,6 +12,8 @@
 
 /* Writes upper-case hex of in[0..n) to out (NUL-terminated). out must hold 2n+1 bytes;
  * returns RT_ENOMEM (and writes nothing) when outsz is too small. */
+/* The value 0..15 of one hex digit (either case), -1 for any other character. */
+int rt_hex_nibble(char c);
 int rt_hex_encode(const uint8_t *in, size_t n, char *out, size_t outsz);
 
 /* Decodes hex text into out (capacity outsz), ignoring spaces, tabs, newlines and ':'.
