@@ -590,6 +590,20 @@ end
 --   own ICCID untouched; smdp.with_iccid)
 --   args.iccid=20 digits: the profile's ICCID (default smdp.iccid_for(tar); result iccid)
 -- SGP.02 4.1.3.2 / 4.1.3.3; facts §4.3.
+
+-- Sends one 86 (a block of data and an 8-byte MAC of the right size) that the card must
+-- refuse because no authenticated session stands behind it; records the answer's tag
+-- and reason byte in res. what: the script's name for por_ok; sent: for the message
+-- when nothing came back.
+local function send_stray_86(tar, bend, res, what, sent)
+  local r = send(tar, { items = { hex.encode(tlv.encode(0x86, case.random(16) .. case.random(8))) } }, bend)
+  por_ok(r, what)
+  local a = r.tlvs[1]
+  if not a then fail("no answer to " .. sent) end
+  res.error_tag = string.format("%X", a.tag)
+  res.reason = #a.value > 0 and a.value:byte(1) or nil
+  return res
+end
 function M.download_profile(args)
   args = args or {}
   local bend = args.bend or {}
@@ -609,27 +623,14 @@ function M.download_profile(args)
   local res = { installed = false, answered_86 = 0, sent = 0, iccid = iccid }
   if bend.data_only then
     -- An 86 with no 84 before it in this card session (SGP.02 4.1.3.3: the session
-    -- starts with 84/85): block-sized data and an 8-byte MAC.
-    local r = send(tar, { items = { hex.encode(tlv.encode(0x86, case.random(16) .. case.random(8))) } }, bend)
-    por_ok(r, "SCP03t 86-only script")
-    local a = r.tlvs[1]
-    if not a then fail("no answer to an 86 sent without a session") end
-    res.error_tag = string.format("%X", a.tag)
-    res.reason = #a.value > 0 and a.value:byte(1) or nil
-    return res
+    -- starts with 84/85).
+    return send_stray_86(tar, bend, res, "SCP03t 86-only script", "an 86 sent without a session")
   end
   local h = scp03t_open(aid, tar, args, res)
   if not h then return res end
   if bend.data_before_ea then
     -- GP Amd D 6.2.4 / SGP.02 4.1.3.3: no 86 before the session is authenticated (85).
-    -- The 86 carries a block of data and an 8-byte MAC of the right size.
-    local r = send(tar, { items = { hex.encode(tlv.encode(0x86, case.random(16) .. case.random(8))) } }, bend)
-    por_ok(r, "SCP03t 86-before-85 script")
-    local a = r.tlvs[1]
-    if not a then fail("no answer to the 86 TLV sent before the 85") end
-    res.error_tag = string.format("%X", a.tag)
-    res.reason = #a.value > 0 and a.value:byte(1) or nil
-    return res
+    return send_stray_86(tar, bend, res, "SCP03t 86-before-85 script", "the 86 TLV sent before the 85")
   end
   -- 85 first: the segments' C-MACs chain on from the EXTERNAL AUTHENTICATE's.
   local ea = hex.encode(h:external_authenticate(bend.sl or 0x33))

@@ -214,12 +214,17 @@ static int rt_es_time(struct rt_es_dec *d, const xmlNode *n, struct rt_xsd_datet
 	return 0;
 }
 
-static void rt_es_dec_init(struct rt_es_dec *d, const xmlNode *fn, struct rt_err *err)
+/* Starts decoding the function element fn: its namespace and name for messages, then
+ * the rule every SGP.02 body shares (element-only content). 0 or RT_EPROTO. */
+static int rt_es_dec_start(struct rt_es_dec *d, const xmlNode *fn, struct rt_err *err)
 {
 	d->ns = rt_xml_ns(fn);
 	snprintf(d->path, sizeof(d->path), "%s", (const char *)fn->name);
 	d->why = RT_ES_OK;
 	d->err = err;
+	if (rt_xml_stray_text(fn))
+		return rt_es_fail(d, RT_ES_P_TEXT, "character content between elements");
+	return 0;
 }
 
 int rt_es_base_request_decode(const xmlNode *fn, struct rt_es_base_request *out,
@@ -230,11 +235,8 @@ int rt_es_base_request_decode(const xmlNode *fn, struct rt_es_base_request *out,
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	rt_es_dec_init(&d, fn, err);
-	if (rt_xml_stray_text(fn)) {
-		rc = rt_es_fail(&d, RT_ES_P_TEXT, "character content between elements");
+	if ((rc = rt_es_dec_start(&d, fn, err)))
 		goto out;
-	}
 	c = rt_xml_next_elem(fn->children);
 	if (!rt_es_is(&d, c, "FunctionCallIdentifier")) {
 		rc = rt_es_fail(&d, RT_ES_P_MISSING, "FunctionCallIdentifier missing (first element)");
@@ -325,11 +327,8 @@ int rt_es_base_response_decode(const xmlNode *fn, struct rt_es_base_response *ou
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	rt_es_dec_init(&d, fn, err);
-	if (rt_xml_stray_text(fn)) {
-		rc = rt_es_fail(&d, RT_ES_P_TEXT, "character content between elements");
+	if ((rc = rt_es_dec_start(&d, fn, err)))
 		goto out;
-	}
 	c = rt_xml_next_elem(fn->children);
 	if (rt_es_is(&d, c, "ProcessingStart")) {
 		if ((rc = rt_es_time(&d, c, &out->start)))
